@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Vendor.Gateway.ApiKeys;
+using Vendor.ServiceDefaults;
+
+namespace Vendor.Gateway;
+
+public sealed record RateLimitSettings(double TokensPerSecond = 50, int Burst = 100);
+
+/// <summary>
+/// For every /api request: identify the key (401), apply its token bucket (429), check the route policy (403),
+/// then replace whatever identity headers the client sent with the gateway-signed ones.
+/// </summary>
+public sealed class ApiKeyAuthentication : IDisposable
+{
+    public const string Header = "X-Api-Key";
+
+    private readonly RequestDelegate _next;
+    private readonly KeyDirectory _keys;
+    private readonly string _secret;
+    private readonly PartitionedRateLimiter<string> _limiter;
+
+    public ApiKeyAuthentication(RequestDelegate next, KeyDirectory keys, IConfiguration configuration, TimeProvider clock)
+    {
+        _next = next;
+        _keys = keys;
+        _secret = configuration.GatewaySecret();
+        var limits = configuration.GetSection("Gateway:RateLimit").Get<RateLimitSettings>() ?? new RateLimitSettings();
+        var period = TimeSpan.FromSeconds(0.1);
+        var perPeriod = Math.Max(1, (int)Math.Round(limits.TokensPerSecond * period.TotalSeconds));
+        _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetTokenBucketLimiter(keyId,
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limits.Burst,
+                TokensPerPeriod = perPeriod,
+                ReplenishmentPeriod = period,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }));
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        foreach (var header in GatewayHeaders.All) context.Request.Headers.Remove(header);
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            await _next(context);
+            return;
+        }
+
+        var secret = context.Request.Headers[Header].ToString();
+        var key = secret.Length == 0 ? null : await _keys.FindAsync(secret, context.RequestAborted);
+        if (key is null)
+        {
+            context.Response.Headers.WWWAuthenticate = Header;
+            await Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthenticated",
+                secret.Length == 0 ? $"Send an API key in the {Header} header." : "The API key is unknown or revoked.");
+            return;
+        }
+
+        using var lease = _limiter.AttemptAcquire(key.KeyId);
+        if (!lease.IsAcquired)
+        {
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Problems.Write(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                "This API key is over its rate limit; retry after the time in Retry-After.");
+            return;
+        }
+
+        var caller = new CallerIdentity(key.KeyId, key.Role, key.StoreId);
+        if (GatewayPolicy.Refusal(caller, context.Request.Method, context.Request.Path.Value ?? "/") is { } refusal)
+        {
+            await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden", refusal);
+            return;
+        }
+
+        GatewayHeaders.Write(context.Request.Headers, _secret, caller);
+        context.Items[typeof(CallerIdentity)] = caller;
+        await _next(context);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}

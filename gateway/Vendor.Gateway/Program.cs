@@ -1,0 +1,22 @@
+using Vendor.Gateway;
+using Vendor.Gateway.ApiKeys;
+using Vendor.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway") { Marten = KeysModule.Configure });
+builder.Services.AddSingleton<KeyDirectory>();
+builder.Services.AddHostedService<BootstrapKey>();
+builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+
+var app = builder.Build();
+app.MapServiceDefaults(requireGatewayCallers: false);
+app.UseMiddleware<ApiKeyAuthentication>();
+app.MapKeys();
+app.MapReverseProxy();
+app.Run();
+
+namespace Vendor.Gateway
+{
+    /// <summary>Marker for the test hosts (WebApplicationFactory).</summary>
+    public sealed class GatewayApi;
+}

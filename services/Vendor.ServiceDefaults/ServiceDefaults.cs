@@ -1,0 +1,170 @@
+using System.Text.Json.Serialization;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+
+namespace Vendor.ServiceDefaults;
+
+/// <summary>What differs between services; everything else is the same for all of them.</summary>
+public sealed record ServiceSetup(string Name, string Schema)
+{
+    /// <summary>Event mappings, projections and documents of the service.</summary>
+    public Action<StoreOptions>? Marten { get; init; }
+
+    /// <summary>Consumers of integration events. Null: the process does not use the bus.</summary>
+    public Action<IBusRegistrationConfigurator>? Consumers { get; init; }
+
+    /// <summary>Which committed domain events become integration events. Null: nothing is published.</summary>
+    public IntegrationEventMap? Outbox { get; init; }
+}
+
+public static class ServiceDefaultsExtensions
+{
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, ServiceSetup setup)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+        });
+        services.AddOpenApi();
+        builder.AddTelemetry(setup.Name);
+
+        var postgres = config.ConnectionString("Postgres");
+        var health = services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddNpgSql(postgres, name: "postgres", tags: ["ready"]);
+
+        builder.AddEventStore(setup, postgres);
+        if (setup.Consumers is not null || setup.Outbox is not null) builder.AddBus(setup);
+        return builder;
+    }
+
+    private static void AddEventStore(this WebApplicationBuilder builder, ServiceSetup setup, string postgres)
+    {
+        var marten = builder.Services.AddMarten(options =>
+            {
+                options.Connection(postgres);
+                options.DatabaseSchemaName = setup.Schema;
+                options.AutoCreateSchemaObjects = AutoCreate.None;
+                options.Events.StreamIdentity = StreamIdentity.AsString;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                options.Schema.For<ProcessedMessage>().Identity(m => m.Id);
+                options.Projections.LeadershipPollingTime = 1000;
+                setup.Marten?.Invoke(options);
+            })
+            .ApplyAllDatabaseChangesOnStartup()
+            .UseLightweightSessions();
+
+        if (setup.Outbox is null) return;
+        builder.Services.AddSingleton(setup.Outbox);
+        marten.AddSubscriptionWithServices<OutboxPublisher>(ServiceLifetime.Scoped);
+        // Tests stop the publisher between commit and publish with Vendor:Outbox:Daemon=Disabled.
+        var mode = builder.Configuration["Vendor:Outbox:Daemon"] is "Disabled" ? DaemonMode.Disabled : DaemonMode.HotCold;
+        marten.AddAsyncDaemon(mode);
+    }
+
+    private static void AddBus(this WebApplicationBuilder builder, ServiceSetup setup)
+    {
+        var rabbit = new Uri(builder.Configuration.ConnectionString("RabbitMq"));
+        // A prefix isolates one installation (or one test run) from another on the same broker.
+        var prefix = builder.Configuration["Vendor:BusPrefix"] is { Length: > 0 } p ? p : null;
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(
+                prefix is null ? setup.Name : $"{prefix}-{setup.Name}", includeNamespace: false));
+            bus.ConfigureHealthCheckOptions(o =>
+            {
+                o.Name = "rabbitmq";
+                o.Tags.Add("ready");
+            });
+            setup.Consumers?.Invoke(bus);
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(rabbit);
+                if (prefix is not null)
+                    cfg.MessageTopology.SetEntityNameFormatter(
+                        new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, $"{prefix}."));
+                // Redelivery: RabbitMQ from Debian has no delayed-exchange plugin, so the second, slower
+                // stage is in-process; what still fails lands in the endpoint's _error queue.
+                cfg.UseMessageRetry(r => r.Intervals(
+                    TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)));
+                cfg.UseMessageRetry(r => r.Incremental(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)));
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+    }
+
+    private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.Logging.AddOpenTelemetry(l =>
+        {
+            l.IncludeFormattedMessage = true;
+            l.IncludeScopes = true;
+        });
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService($"vendor-{serviceName}"))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("MassTransit", "Marten", "Npgsql"))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource("MassTransit", "Marten"));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
+    }
+
+    /// <summary>Health, problem details, OpenAPI and the gateway-caller check, in the order they must run.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app, bool requireGatewayCallers = true)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference();
+        }
+        if (requireGatewayCallers) app.UseGatewayCallers();
+        return app;
+    }
+
+    public static string ConnectionString(this IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"ConnectionStrings:{name} (env ConnectionStrings__{name}) is not set; ./vendor up sets it.");
+}
