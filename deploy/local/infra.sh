@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Installs (when missing), starts and stops PostgreSQL 15 and RabbitMQ on localhost, with their data under
+# the project's .vendor/ folder. Idempotent: running any command twice does no harm.
+#   deploy/local/infra.sh install|start|stop|status
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STATE="${VENDOR_STATE_DIR:-$ROOT/.vendor}"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_PORT="${VENDOR_PG_PORT:-5432}"
+PG_DATA="$STATE/postgres"
+RABBIT_PORT="${VENDOR_RABBIT_PORT:-5672}"
+RABBIT_BASE="$STATE/rabbitmq"
+export RABBITMQ_NODENAME=rabbit@localhost
+
+log() { echo "[infra] $*" >&2; }
+as_user() { local user="$1"; shift; if [ "$(id -u)" = 0 ]; then su "$user" -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+apt_install() {
+  [ "$(id -u)" = 0 ] || { log "need root to apt-get install $*"; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+install() {
+  if [ ! -x "$PG_BIN/postgres" ]; then log "installing postgresql-15"; apt_install postgresql-15; fi
+  if ! command -v rabbitmq-server >/dev/null 2>&1; then log "installing rabbitmq-server"; apt_install rabbitmq-server; fi
+  # rabbitmq-server from Debian may start itself as a service where init systems exist; we run our own node.
+}
+
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+
+start_postgres() {
+  if pg_ready; then log "postgres already accepting connections on $PG_PORT"; return; fi
+  mkdir -p "$STATE"
+  if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+    log "initialising PostgreSQL cluster in $PG_DATA"
+    mkdir -p "$PG_DATA"; chown postgres:postgres "$PG_DATA" 2>/dev/null || true; chmod 700 "$PG_DATA"
+    # C.UTF-8: pg_trgm sees no CJK characters in a C-locale cluster (STACK.md).
+    as_user postgres "'$PG_BIN/initdb' -D '$PG_DATA' -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null"
+    cat >> "$PG_DATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DATA'
+max_connections = 300
+shared_buffers = 512MB
+fsync = on
+CONF
+  fi
+  as_user postgres "'$PG_BIN/pg_ctl' -D '$PG_DATA' -l '$PG_DATA/server.log' -w -t 60 start >/dev/null"
+  for _ in $(seq 1 60); do pg_ready && break; sleep 1; done
+  pg_ready || { log "postgres did not start; see $PG_DATA/server.log"; exit 1; }
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='vendor'" | grep -q 1 \
+    || "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE vendor"
+  log "postgres ready on 127.0.0.1:$PG_PORT"
+}
+
+rabbit_env() {
+  echo "RABBITMQ_NODENAME=$RABBITMQ_NODENAME RABBITMQ_NODE_PORT=$RABBIT_PORT RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+RABBITMQ_MNESIA_BASE='$RABBIT_BASE/mnesia' RABBITMQ_LOG_BASE='$RABBIT_BASE/log' RABBITMQ_PID_FILE='$RABBIT_BASE/rabbit.pid' \
+RABBITMQ_DIST_PORT=$((RABBIT_PORT + 20000)) HOME=/var/lib/rabbitmq"
+}
+
+rabbit_ready() { as_user rabbitmq "$(rabbit_env) rabbitmq-diagnostics -q ping" >/dev/null 2>&1; }
+rabbit_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$RABBIT_PORT") 2>/dev/null; }
+
+start_rabbitmq() {
+  if rabbit_port_open && rabbit_ready; then log "rabbitmq already up on $RABBIT_PORT"; return; fi
+  mkdir -p "$RABBIT_BASE/mnesia" "$RABBIT_BASE/log"
+  chown -R rabbitmq:rabbitmq "$RABBIT_BASE" 2>/dev/null || true
+  log "starting rabbitmq"
+  as_user rabbitmq "$(rabbit_env) nohup rabbitmq-server >'$RABBIT_BASE/log/stdout.log' 2>&1 &"
+  for _ in $(seq 1 120); do rabbit_port_open && rabbit_ready && break; sleep 1; done
+  rabbit_port_open && rabbit_ready || { log "rabbitmq did not start; see $RABBIT_BASE/log"; exit 1; }
+  log "rabbitmq ready on 127.0.0.1:$RABBIT_PORT"
+}
+
+stop() {
+  if [ -s "$PG_DATA/postmaster.pid" ]; then
+    as_user postgres "'$PG_BIN/pg_ctl' -D '$PG_DATA' -m fast -w stop >/dev/null" || true
+    log "postgres stopped"
+  fi
+  if rabbit_port_open; then
+    as_user rabbitmq "$(rabbit_env) rabbitmqctl -q stop" >/dev/null 2>&1 || true
+    log "rabbitmq stopped"
+  fi
+}
+
+status() {
+  pg_ready && echo "postgres: up (127.0.0.1:$PG_PORT)" || echo "postgres: down"
+  rabbit_port_open && echo "rabbitmq: up (127.0.0.1:$RABBIT_PORT)" || echo "rabbitmq: down"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) install; start_postgres; start_rabbitmq ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+esac
