@@ -26,7 +26,8 @@ public sealed class ApiKeyAuthentication : IDisposable
         _keys = keys;
         _secret = configuration.GatewaySecret();
         var limits = configuration.GetSection("Gateway:RateLimit").Get<RateLimitSettings>() ?? new RateLimitSettings();
-        var period = TimeSpan.FromSeconds(0.1);
+        // Replenish in small steps for smooth limits; slow rates (under 10/s) add one token per period.
+        var period = TimeSpan.FromSeconds(Math.Max(0.1, 1 / Math.Max(limits.TokensPerSecond, 0.001)));
         var perPeriod = Math.Max(1, (int)Math.Round(limits.TokensPerSecond * period.TotalSeconds));
         _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetTokenBucketLimiter(keyId,
             _ => new TokenBucketRateLimiterOptions

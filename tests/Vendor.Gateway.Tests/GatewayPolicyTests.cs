@@ -1,0 +1,133 @@
+using Vendor.Gateway.ApiKeys;
+using Vendor.ServiceDefaults;
+
+namespace Vendor.Gateway.Tests;
+
+public class GatewayPolicyTests
+{
+    private static readonly CallerIdentity Ops = new("k1", Roles.Ops, null);
+    private static readonly CallerIdentity AcmeStore = new("k2", Roles.Store, "acme");
+    private static readonly CallerIdentity AcmeIngest = new("k3", Roles.Ingest, "acme");
+
+    [Theory]
+    [InlineData("GET", "/api/staffing/agents")]
+    [InlineData("POST", "/api/sla/stores")]
+    [InlineData("POST", "/api/keys")]
+    [InlineData("DELETE", "/api/keys/k9")]
+    [InlineData("GET", "/api/sla/stores/other/report")]
+    public void Ops_may_call_everything(string method, string path) => Assert.Null(GatewayPolicy.Refusal(Ops, method, path));
+
+    [Theory]
+    [InlineData("GET", "/api/sla/stores/acme", true)]
+    [InlineData("GET", "/api/sla/stores/acme/sla/2026-11", true)]
+    [InlineData("HEAD", "/api/sla/stores/acme", true)]
+    [InlineData("POST", "/api/sla/stores/acme/conversations", false)]
+    [InlineData("PUT", "/api/sla/stores/acme/contract", false)]
+    [InlineData("GET", "/api/sla/stores/other", false)]
+    [InlineData("GET", "/api/sla/stores", false)]
+    [InlineData("GET", "/api/staffing/stores", false)]
+    [InlineData("POST", "/api/keys", false)]
+    public void A_store_key_only_reads_its_own_store(string method, string path, bool allowed) =>
+        Assert.Equal(allowed, GatewayPolicy.Refusal(AcmeStore, method, path) is null);
+
+    [Theory]
+    [InlineData("POST", "/api/sla/stores/acme/conversations", true)]
+    [InlineData("GET", "/api/sla/stores/acme", true)]
+    [InlineData("POST", "/api/sla/stores/other/conversations", false)]
+    [InlineData("GET", "/api/sla/stores/acme/report", false)]
+    [InlineData("DELETE", "/api/sla/stores/acme/conversations", false)]
+    [InlineData("GET", "/api/quality/agents/a1/training", false)]
+    public void An_ingest_key_only_posts_conversations_of_its_store(string method, string path, bool allowed) =>
+        Assert.Equal(allowed, GatewayPolicy.Refusal(AcmeIngest, method, path) is null);
+
+    [Fact]
+    public void An_escaped_store_id_is_compared_unescaped()
+    {
+        Assert.NotNull(GatewayPolicy.Refusal(AcmeStore, "GET", "/api/sla/stores/%61cme2"));
+        Assert.Null(GatewayPolicy.Refusal(AcmeStore, "GET", "/api/sla/stores/%61cme"));
+    }
+}
+
+public class GatewayHeaderTests
+{
+    private const string Secret = "a-shared-secret-0123456789";
+
+    [Fact]
+    public void Signed_headers_read_back_as_the_caller()
+    {
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+        var caller = new CallerIdentity("k1", Roles.Store, "acme");
+
+        GatewayHeaders.Write(headers, Secret, caller);
+
+        Assert.Equal(caller, GatewayHeaders.Read(headers, Secret));
+    }
+
+    [Theory]
+    [InlineData(GatewayHeaders.StoreId, "other")]
+    [InlineData(GatewayHeaders.Role, "ops")]
+    [InlineData(GatewayHeaders.KeyId, "k2")]
+    public void A_changed_header_no_longer_verifies(string header, string value)
+    {
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+        GatewayHeaders.Write(headers, Secret, new CallerIdentity("k1", Roles.Store, "acme"));
+
+        headers[header] = value;
+
+        Assert.Null(GatewayHeaders.Read(headers, Secret));
+    }
+
+    [Fact]
+    public void Another_secret_does_not_verify() =>
+        Assert.Null(GatewayHeaders.Read(Signed(new CallerIdentity("k1", Roles.Ops, null)), "another-secret-0123456789"));
+
+    private static Microsoft.AspNetCore.Http.HeaderDictionary Signed(CallerIdentity caller)
+    {
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+        GatewayHeaders.Write(headers, Secret, caller);
+        return headers;
+    }
+}
+
+public class KeyDecisionTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("store", null, "storeId")]
+    [InlineData("ingest", "bad id", "storeId")]
+    [InlineData("ops", "acme", "storeId")]
+    [InlineData("admin", null, "role")]
+    public void Keys_are_bound_to_a_store_exactly_when_their_role_is(string role, string? storeId, string field)
+    {
+        var invalid = Assert.IsType<Decision.Invalid>(KeyDecisions.Issue(new IssueKey("n", role, storeId), "k", "h", Now));
+
+        Assert.Contains(field, invalid.Errors.Keys);
+    }
+
+    [Fact]
+    public void Issuing_records_only_the_hash()
+    {
+        var issued = (ApiKeyIssued)Assert.IsType<Decision.Append>(
+            KeyDecisions.Issue(new IssueKey(" ingest ", "ingest", "acme"), "key_1", Secrets.Hash("s3cret"), Now)).Events[0];
+
+        Assert.Equal(new ApiKeyIssued("key_1", "ingest", "ingest", "acme", Secrets.Hash("s3cret"), Now), issued);
+        Assert.Equal(64, issued.SecretHash.Length);
+    }
+
+    [Fact]
+    public void The_bootstrap_key_is_issued_once_rotated_on_change_and_never_revived()
+    {
+        var first = Assert.IsType<Decision.Append>(KeyDecisions.Bootstrap(null, "h1", Now));
+        var key = ApiKeyFrom((ApiKeyIssued)first.Events[0]);
+
+        Assert.IsType<Decision.Unchanged>(KeyDecisions.Bootstrap(key, "h1", Now));
+        Assert.IsType<ApiKeyRotated>(Assert.IsType<Decision.Append>(KeyDecisions.Bootstrap(key, "h2", Now)).Events[0]);
+        var revoked = key.Apply(new ApiKeyRevoked(key.KeyId, Now));
+        Assert.IsType<Decision.Unchanged>(KeyDecisions.Bootstrap(revoked, "h2", Now));
+        Assert.IsType<Decision.Unchanged>(KeyDecisions.Revoke(revoked, Now));
+    }
+
+    private static ApiKey ApiKeyFrom(ApiKeyIssued e) =>
+        new(ApiKey.StreamKey(e.KeyId), e.KeyId, e.Name, e.Role, e.StoreId, e.SecretHash, e.IssuedAt, null);
+}
