@@ -8,10 +8,19 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STATE="${VENDOR_STATE_DIR:-$ROOT/.vendor}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_PORT="${VENDOR_PG_PORT:-5432}"
-PG_DATA="$STATE/postgres"
 RABBIT_PORT="${VENDOR_RABBIT_PORT:-5672}"
-RABBIT_BASE="$STATE/rabbitmq"
 export RABBITMQ_NODENAME=rabbit@localhost
+
+# The servers run as their own users: their data goes under .vendor/ when those users can reach it, else (a
+# checkout under a private home such as /root) under /var/lib/vendor-data/<checkout hash>.
+data_root() {
+  mkdir -p "$STATE"
+  if [ "$(id -u)" != 0 ] || su postgres -s /bin/sh -c "test -x '$STATE'" 2>/dev/null; then echo "$STATE"
+  else echo "/var/lib/vendor-data/$(echo "$ROOT" | md5sum | cut -c1-12)"; fi
+}
+DATA="$(data_root)"
+PG_DATA="$DATA/postgres"
+RABBIT_BASE="$DATA/rabbitmq"
 
 log() { echo "[infra] $*" >&2; }
 as_user() { local user="$1"; shift; if [ "$(id -u)" = 0 ]; then su "$user" -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
@@ -30,8 +39,12 @@ install() {
 pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
 
 start_postgres() {
-  if pg_ready; then log "postgres already accepting connections on $PG_PORT"; return; fi
-  mkdir -p "$STATE"
+  if pg_ready; then
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1" >/dev/null 2>&1 \
+      || { log "port $PG_PORT answers but not as our trust-auth postgres; set VENDOR_PG_PORT (and VENDOR_POSTGRES)"; exit 1; }
+    create_database; log "postgres already accepting connections on $PG_PORT"; return
+  fi
+  mkdir -p "$(dirname "$PG_DATA")"
   if [ ! -s "$PG_DATA/PG_VERSION" ]; then
     log "initialising PostgreSQL cluster in $PG_DATA"
     mkdir -p "$PG_DATA"; chown postgres:postgres "$PG_DATA" 2>/dev/null || true; chmod 700 "$PG_DATA"
@@ -49,9 +62,13 @@ CONF
   as_user postgres "'$PG_BIN/pg_ctl' -D '$PG_DATA' -l '$PG_DATA/server.log' -w -t 60 start >/dev/null"
   for _ in $(seq 1 60); do pg_ready && break; sleep 1; done
   pg_ready || { log "postgres did not start; see $PG_DATA/server.log"; exit 1; }
+  create_database
+  log "postgres ready on 127.0.0.1:$PG_PORT"
+}
+
+create_database() {
   "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='vendor'" | grep -q 1 \
     || "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE vendor"
-  log "postgres ready on 127.0.0.1:$PG_PORT"
 }
 
 rabbit_env() {
