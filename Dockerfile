@@ -1,0 +1,15 @@
+# One image recipe for every service: docker build --build-arg PROJECT=services/Agreements --build-arg ASSEMBLY=Vendor.Agreements .
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG PROJECT
+ARG ASSEMBLY
+WORKDIR /src
+COPY . .
+RUN dotnet publish "$PROJECT/$ASSEMBLY.csproj" -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+ARG ASSEMBLY
+ENV ASSEMBLY=$ASSEMBLY ASPNETCORE_URLS=http://0.0.0.0:8080 DOTNET_gcServer=0
+WORKDIR /app
+COPY --from=build /app .
+EXPOSE 8080
+ENTRYPOINT ["sh", "-c", "exec dotnet $ASSEMBLY.dll"]
