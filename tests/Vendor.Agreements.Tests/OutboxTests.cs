@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Marten;
@@ -110,21 +109,5 @@ public class OutboxTests
             $"UPDATE agreements.mt_event_progression SET last_seq_id = 0 WHERE name LIKE '{OutboxPublisher.SubscriptionName}%'",
             connection);
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
-
-    /// <summary>Counts every delivery of StoreOnboarded to Staffing by MessageId, duplicates included.</summary>
-    private sealed class DeliveryCounter : IConsumeObserver
-    {
-        public ConcurrentDictionary<Guid, int> Ids { get; } = new();
-
-        public Task PreConsume<T>(ConsumeContext<T> context) where T : class
-        {
-            if (context.Message is Contracts.StoreOnboarded) Ids.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
-            return Task.CompletedTask;
-        }
-
-        public Task PostConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
-
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
     }
 }

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using MassTransit;
+
+namespace Vendor.Agreements.Tests;
+
+/// <summary>Counts every delivery of StoreOnboarded to Staffing by MessageId, duplicates included.</summary>
+public sealed class DeliveryCounter : IConsumeObserver
+{
+    public ConcurrentDictionary<Guid, int> Ids { get; } = new();
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        if (context.Message is Contracts.StoreOnboarded) Ids.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Vendor.ServiceDefaults;
+using Vendor.Staffing;
+using Vendor.Staffing.Stores;
+using Vendor.Testing;
+using Xunit.Abstractions;
+
+namespace Vendor.Agreements.Tests;
+
+/// <summary>
+/// Agreements as a real process, killed with SIGKILL while stores are being onboarded and published, then
+/// started again: every store committed reaches Staffing, and none is counted twice.
+/// </summary>
+public class OutboxKillTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Killing_the_publishing_process_mid_stream_loses_nothing_and_doubles_nothing()
+    {
+        var settings = await ServiceHost<StaffingApi>.SettingsAsync();
+        var deliveries = new DeliveryCounter();
+        await using var staffingFactory = new ServiceHost<StaffingApi>(settings);
+        using var staffing = staffingFactory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddConsumeObserver(_ => deliveries)));
+        staffing.CreateClient();
+
+        var next = 0;
+        for (var round = 0; round < 2; round++)
+        {
+            using var agreements = AgreementsProcess.Start(settings);
+            await agreements.WaitReady();
+            using var client = agreements.OpsClient();
+            // Onboard stores until some have been published, then kill while the rest are still in flight.
+            var posted = new List<Task<HttpResponseMessage>>();
+            for (var i = 0; i < 60; i++, next++)
+            {
+                posted.Add(client.PostAsJsonAsync("/api/sla/stores", new { storeId = $"kill-{next}", name = $"Store {next}", platform = "jd" }));
+                if (i == 40) await Eventually.Until(() => Task.FromResult(deliveries.Ids.Count), n => n > 0, what: "a first delivery");
+            }
+            agreements.Kill();
+            await Task.WhenAll(posted.Select(p => p.ContinueWith(_ => { })));
+        }
+
+        using (var agreements = AgreementsProcess.Start(settings))
+        {
+            await agreements.WaitReady();
+            var committed = await CommittedStoreCount(settings["ConnectionStrings:Postgres"]!);
+            Assert.True(committed > 0);
+            var store = staffing.Services.GetRequiredService<IDocumentStore>();
+            await Eventually.Until(async () =>
+            {
+                await using var s = store.QuerySession();
+                return await s.Query<StaffedStore>().CountAsync();
+            }, n => n == committed, TimeSpan.FromSeconds(60), "every committed store in staffing");
+
+            await using var session = store.QuerySession();
+            Assert.Equal(committed, await session.Query<ProcessedMessage>().CountAsync());
+            Assert.Equal(committed, await session.Events.QueryAllRawEvents().CountAsync(e => e.EventTypeName == "store.registered.v1"));
+            Assert.Equal(committed, deliveries.Ids.Count);
+            output.WriteLine($"committed {committed} stores over 2 kills; {deliveries.Ids.Values.Count(n => n > 1)} were delivered more than once and counted once");
+        }
+    }
+
+    private static async Task<int> CommittedStoreCount(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM agreements.mt_events WHERE type = 'store.onboarded.v1'", connection);
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The built Vendor.Agreements.dll run by `dotnet` as a child process on a free loopback port.</summary>
+    private sealed class AgreementsProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly Uri _address;
+
+        private AgreementsProcess(Process process, Uri address) => (_process, _address) = (process, address);
+
+        public static AgreementsProcess Start(IReadOnlyDictionary<string, string?> settings)
+        {
+            var dll = typeof(AgreementsApi).Assembly.Location;
+            var port = FreePort();
+            var info = new ProcessStartInfo("dotnet", [dll])
+            {
+                WorkingDirectory = Path.GetDirectoryName(dll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
+            info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+            var process = Process.Start(info)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return new AgreementsProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        }
+
+        public async Task WaitReady()
+        {
+            using var http = new HttpClient { BaseAddress = _address, Timeout = TimeSpan.FromSeconds(2) };
+            await Eventually.Until(async () =>
+            {
+                try { return (await http.GetAsync("/health/ready")).StatusCode; }
+                catch (HttpRequestException) { return HttpStatusCode.ServiceUnavailable; }
+                catch (TaskCanceledException) { return HttpStatusCode.ServiceUnavailable; }
+            }, s => s == HttpStatusCode.OK || _process.HasExited, TimeSpan.FromSeconds(60), "agreements process ready");
+            Assert.False(_process.HasExited, "the agreements process exited during start");
+        }
+
+        public HttpClient OpsClient()
+        {
+            var client = new HttpClient { BaseAddress = _address };
+            var caller = new CallerIdentity("kill-test", Roles.Ops, null);
+            client.DefaultRequestHeaders.Add(GatewayHeaders.KeyId, caller.KeyId);
+            client.DefaultRequestHeaders.Add(GatewayHeaders.Role, caller.Role);
+            client.DefaultRequestHeaders.Add(GatewayHeaders.Signature, GatewayHeaders.Sign(ServiceHost<AgreementsApi>.GatewaySecret, caller));
+            return client;
+        }
+
+        /// <summary>SIGKILL: no shutdown hooks, no flush; what was committed is all there is.</summary>
+        public void Kill()
+        {
+            if (_process.HasExited) return;
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        public void Dispose()
+        {
+            Kill();
+            _process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+    }
+}
