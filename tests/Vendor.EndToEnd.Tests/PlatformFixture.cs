@@ -48,7 +48,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["ReverseProxy:Clusters:staffing:Destinations:primary:Address"] = staffing.ToString(),
             ["ReverseProxy:Clusters:quality:Destinations:primary:Address"] = quality.ToString(),
         };
-        return Start(new ServiceHost<GatewayApi>(settings));
+        return Start(new ServiceHost<GatewayApi>(settings, realPort: true));
     }
 
     public HttpClient Client(string apiKey)

@@ -145,6 +145,24 @@ public class ThroughTheGatewayTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task A_body_over_the_gateway_limit_is_413_problem_json_and_stores_nothing()
+    {
+        var huge = new string('a', 6 * 1024 * 1024 + 1);
+
+        // Expect: 100-continue lets the client read the 413 instead of writing into a closed connection.
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/sla/stores")
+        {
+            Content = new StringContent($"{{\"storeId\":\"e2e-huge\",\"name\":\"{huge}\",\"platform\":\"jd\"}}", null, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        var response = await _ops.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync("/api/sla/stores/e2e-huge")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_service_called_directly_without_the_gateway_refuses()
     {
         using var direct = new HttpClient { BaseAddress = platform.AgreementsAddress };

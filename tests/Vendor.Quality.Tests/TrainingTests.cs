@@ -46,20 +46,7 @@ public class OnboardingPathTests
     }
 }
 
-public sealed class QualityHostFixture : IAsyncLifetime
-{
-    public ServiceHost<QualityApi> Host { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Host = new ServiceHost<QualityApi>(await ServiceHost<QualityApi>.SettingsAsync());
-        Host.CreateClient();
-    }
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
-}
-
-public class AgentHiredConsumerTests(QualityHostFixture fixture) : IClassFixture<QualityHostFixture>
+public class AgentHiredConsumerTests(ServiceFixture<QualityApi> fixture) : IClassFixture<ServiceFixture<QualityApi>>
 {
     private readonly ServiceHost<QualityApi> _host = fixture.Host;
 

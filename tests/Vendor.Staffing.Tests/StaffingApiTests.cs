@@ -10,20 +10,7 @@ using Vendor.Testing;
 
 namespace Vendor.Staffing.Tests;
 
-public sealed class StaffingHostFixture : IAsyncLifetime
-{
-    public ServiceHost<StaffingApi> Host { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Host = new ServiceHost<StaffingApi>(await ServiceHost<StaffingApi>.SettingsAsync());
-        Host.CreateClient();
-    }
-
-    public async Task DisposeAsync() => await Host.DisposeAsync();
-}
-
-public class StaffingApiTests(StaffingHostFixture fixture) : IClassFixture<StaffingHostFixture>
+public class StaffingApiTests(ServiceFixture<StaffingApi> fixture) : IClassFixture<ServiceFixture<StaffingApi>>
 {
     private readonly ServiceHost<StaffingApi> _host = fixture.Host;
 
