@@ -5,6 +5,8 @@ using Marten;
 using Marten.Subscriptions;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace Vendor.ServiceDefaults;
 
@@ -19,6 +21,20 @@ public delegate object? IntegrationEventMap(IEvent domainEvent);
 public sealed class OutboxPublisher : SubscriptionBase
 {
     public const string SubscriptionName = "outbox";
+
+    // A failed page is published again (same MessageIds) until it goes through, so a broker outage delays the
+    // outbox but never pauses the subscription or skips events.
+    private static readonly ResiliencePipeline UntilPublished = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+            MaxDelay = TimeSpan.FromSeconds(30),
+            UseJitter = true,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+        })
+        .Build();
 
     private readonly IBus _bus;
     private readonly IntegrationEventMap _map;
@@ -41,13 +57,13 @@ public sealed class OutboxPublisher : SubscriptionBase
             .Where(x => x.Message is not null)
             .ToList();
 
-        await Parallel.ForEachAsync(messages,
-            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+        await UntilPublished.ExecuteAsync(async token => await Parallel.ForEachAsync(messages,
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = token },
             async (x, ct) =>
             {
                 var message = x.Message!;
                 await _bus.Publish(message, message.GetType(), context => context.MessageId = x.Event.Id, ct);
-            });
+            }), cancellationToken);
 
         if (messages.Count > 0)
             _logger.LogDebug("Outbox published {Count} integration events up to sequence {Sequence}",

@@ -50,6 +50,8 @@ public static class ServiceDefaultsExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         services.AddOpenApi();
+        // Outgoing HTTP (alert webhooks, later) retries with back-off and breaks circuits.
+        services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         builder.AddTelemetry(setup.Name);
 
         var postgres = config.ConnectionString("Postgres");
@@ -152,7 +154,17 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            // MassTransit reports an unreachable broker as Degraded: not ready.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         if (app.Environment.IsDevelopment())
         {
             app.MapOpenApi();
