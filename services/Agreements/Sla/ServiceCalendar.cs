@@ -1,0 +1,90 @@
+namespace Vendor.Agreements.Sla;
+
+/// <summary>One block of daily service hours; an end at or before its start runs past midnight.</summary>
+public sealed record HoursBlock(TimeOnly Start, TimeOnly End)
+{
+    public bool CrossesMidnight => End <= Start;
+
+    public TimeSpan Length => CrossesMidnight ? TimeSpan.FromDays(1) - (Start - End) : End - Start;
+}
+
+/// <summary>
+/// When a store is served (DOMAIN.md, "Service calendar"): daily hour blocks in the store's time zone, on its open
+/// weekdays (ISO 1-7), except holidays, plus make-up workdays (调休). A block belongs to the day it starts on.
+/// SLA clocks run only inside these hours.
+/// </summary>
+public sealed record ServiceCalendar(
+    string TimeZone,
+    IReadOnlyList<HoursBlock> ServiceHours,
+    IReadOnlySet<int> OpenDays,
+    IReadOnlySet<DateOnly> Holidays,
+    IReadOnlySet<DateOnly> MakeUpWorkdays,
+    int SlowThresholdSeconds)
+{
+    public const string DefaultTimeZone = "Asia/Shanghai";
+    public const int DefaultSlowThresholdSeconds = 180;
+    public static readonly IReadOnlySet<int> EveryDay = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7 };
+
+    /// <summary>Round the clock, every day: what a store gets until it says otherwise.</summary>
+    public static ServiceCalendar AlwaysOpen(string timeZone = DefaultTimeZone) =>
+        new(timeZone, [new HoursBlock(TimeOnly.MinValue, TimeOnly.MinValue)], EveryDay,
+            new HashSet<DateOnly>(), new HashSet<DateOnly>(), DefaultSlowThresholdSeconds);
+
+    private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    public bool IsOpenDay(DateOnly day) =>
+        !Holidays.Contains(day) && (MakeUpWorkdays.Contains(day) || OpenDays.Contains(IsoDay(day)));
+
+    /// <summary>The store-local date of an instant.</summary>
+    public DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
+
+    /// <summary>Seconds of service hours between two instants (0 when <paramref name="to"/> is not after <paramref name="from"/>).</summary>
+    public double ServiceSecondsBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from) return 0;
+        var zone = Zone;
+        var total = TimeSpan.Zero;
+        DateTimeOffset? coveredUntil = null;
+        // Start a day early: yesterday's block may run past midnight into the window.
+        foreach (var (start, end) in Intervals(LocalDate(from).AddDays(-1), LocalDate(to), zone))
+        {
+            var s = Max(start, from, coveredUntil);
+            var e = end < to ? end : to;
+            if (e > s) total += e - s;
+            if (coveredUntil is null || end > coveredUntil) coveredUntil = end;
+        }
+        return total.TotalSeconds;
+    }
+
+    /// <summary>Service intervals of the given local days as instants, ordered by start.</summary>
+    private IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> Intervals(DateOnly firstDay, DateOnly lastDay, TimeZoneInfo zone)
+    {
+        var blocks = ServiceHours.OrderBy(b => b.Start).ToList();
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            if (!IsOpenDay(day)) continue;
+            foreach (var block in blocks)
+            {
+                var start = ToInstant(day.ToDateTime(block.Start), zone);
+                var end = ToInstant(day.ToDateTime(block.Start) + block.Length, zone);
+                yield return (start, end);
+            }
+        }
+    }
+
+    /// <summary>Local wall-clock time to an instant; a time skipped by a DST change moves to the first valid minute.</summary>
+    private static DateTimeOffset ToInstant(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local)) local = local.AddMinutes(1);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b, DateTimeOffset? c)
+    {
+        var m = a > b ? a : b;
+        return c is { } v && v > m ? v : m;
+    }
+
+    private static int IsoDay(DateOnly day) => day.DayOfWeek == DayOfWeek.Sunday ? 7 : (int)day.DayOfWeek;
+}
