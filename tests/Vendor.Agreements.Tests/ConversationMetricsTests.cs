@@ -12,9 +12,9 @@ public class ConversationMetricsTests
         string[]? makeUp = null, string zone = "Asia/Shanghai") =>
         new(zone,
             hours.Split(',').Select(b => b.Split('-')).Select(p => new HoursBlock(TimeOnly.Parse(p[0]), TimeOnly.Parse(p[1]))).ToList(),
-            (openDays ?? [1, 2, 3, 4, 5, 6, 7]).ToHashSet(),
-            (holidays ?? []).Select(DateOnly.Parse).ToHashSet(),
-            (makeUp ?? []).Select(DateOnly.Parse).ToHashSet(),
+            openDays ?? [1, 2, 3, 4, 5, 6, 7],
+            (holidays ?? []).Select(DateOnly.Parse).ToList(),
+            (makeUp ?? []).Select(DateOnly.Parse).ToList(),
             ServiceCalendar.DefaultSlowThresholdSeconds);
 
     private static ConversationFacts Facts(ServiceCalendar calendar, params (string At, Sender From)[] messages) =>

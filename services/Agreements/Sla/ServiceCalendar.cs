@@ -1,11 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Vendor.Agreements.Sla;
 
 /// <summary>One block of daily service hours; an end at or before its start runs past midnight.</summary>
 public sealed record HoursBlock(TimeOnly Start, TimeOnly End)
 {
-    public bool CrossesMidnight => End <= Start;
+    [JsonIgnore] public bool CrossesMidnight => End <= Start;
 
-    public TimeSpan Length => CrossesMidnight ? TimeSpan.FromDays(1) - (Start - End) : End - Start;
+    [JsonIgnore] public TimeSpan Length => CrossesMidnight ? TimeSpan.FromDays(1) - (Start - End) : End - Start;
 }
 
 /// <summary>
@@ -16,19 +18,18 @@ public sealed record HoursBlock(TimeOnly Start, TimeOnly End)
 public sealed record ServiceCalendar(
     string TimeZone,
     IReadOnlyList<HoursBlock> ServiceHours,
-    IReadOnlySet<int> OpenDays,
-    IReadOnlySet<DateOnly> Holidays,
-    IReadOnlySet<DateOnly> MakeUpWorkdays,
+    IReadOnlyList<int> OpenDays,
+    IReadOnlyList<DateOnly> Holidays,
+    IReadOnlyList<DateOnly> MakeUpWorkdays,
     int SlowThresholdSeconds)
 {
     public const string DefaultTimeZone = "Asia/Shanghai";
     public const int DefaultSlowThresholdSeconds = 180;
-    public static readonly IReadOnlySet<int> EveryDay = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7 };
+    public static readonly IReadOnlyList<int> EveryDay = [1, 2, 3, 4, 5, 6, 7];
 
     /// <summary>Round the clock, every day: what a store gets until it says otherwise.</summary>
     public static ServiceCalendar AlwaysOpen(string timeZone = DefaultTimeZone) =>
-        new(timeZone, [new HoursBlock(TimeOnly.MinValue, TimeOnly.MinValue)], EveryDay,
-            new HashSet<DateOnly>(), new HashSet<DateOnly>(), DefaultSlowThresholdSeconds);
+        new(timeZone, [new HoursBlock(TimeOnly.MinValue, TimeOnly.MinValue)], EveryDay, [], [], DefaultSlowThresholdSeconds);
 
     private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 

@@ -1,13 +1,23 @@
 using JasperFx.Events.Projections;
 using Marten;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Vendor.Agreements.Sla;
 using Vendor.ServiceDefaults;
 
 namespace Vendor.Agreements.Stores;
 
-public sealed record StoreView(string StoreId, string Name, string Platform, string TimeZone, DateTimeOffset OnboardedAt)
+public sealed record HoursView(string Start, string End);
+
+public sealed record StoreView(string StoreId, string Name, string Platform, string TimeZone, DateTimeOffset OnboardedAt,
+    IReadOnlyList<HoursView> ServiceHours, IReadOnlyList<int> OpenDays, IReadOnlyList<DateOnly> Holidays,
+    IReadOnlyList<DateOnly> MakeUpWorkdays, int SlowThresholdSeconds, DateTimeOffset CalendarEffectiveFrom)
 {
-    public static StoreView Of(Store s) => new(s.StoreId, s.Name, s.Platform, s.TimeZone, s.OnboardedAt);
+    public static StoreView Of(Store s)
+    {
+        var c = s.Calendar;
+        return new(s.StoreId, s.Name, s.Platform, s.TimeZone, s.OnboardedAt,
+            c.ServiceHours.Select(b => new HoursView(b.Start.ToString("HH:mm"), b.End.ToString("HH:mm"))).ToList(),
+            c.OpenDays, c.Holidays, c.MakeUpWorkdays, c.SlowThresholdSeconds, s.Calendars[^1].EffectiveFrom);
+    }
 }
 
 public static class StoresModule
@@ -15,6 +25,7 @@ public static class StoresModule
     public static void Configure(StoreOptions options)
     {
         options.Events.MapEventType<StoreOnboarded>("store.onboarded.v1");
+        options.Events.MapEventType<StoreCalendarChanged>("store.calendar-changed.v1");
         options.Projections.Snapshot<Store>(SnapshotLifecycle.Inline);
     }
 
@@ -22,22 +33,22 @@ public static class StoresModule
     {
         var stores = app.MapGroup("/api/sla/stores").WithTags("Stores");
 
-        stores.MapPost("/", async Task<IResult> (OnboardStore command, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        stores.MapPost("/", async Task<IResult> (OnboardStore command, IDocumentSession session, HttpContext http, TimeProvider clock, CancellationToken ct) =>
             {
                 var storeId = command.StoreId ?? "";
                 var stream = await session.Events.FetchForWriting<Store>(Store.StreamKey(storeId), ct);
                 var decision = StoreDecisions.Onboard(stream.Aggregate, command, clock.GetUtcNow());
                 if (decision.Refusal() is { } refusal) return refusal;
-                if (decision is not Decision.Append append) return Stored(stream.Aggregate!, created: false);
+                if (decision is not Decision.Append append) return Stored(http, stream.Aggregate!, created: false);
                 stream.AppendMany(append.Events);
                 await session.SaveChangesAsync(ct);
-                return Stored((await session.LoadAsync<Store>(Store.StreamKey(storeId), ct))!, created: true);
+                return Stored(http, (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct))!, created: true);
             })
             .RequireCaller(Roles.Ops)
-            .WithName("OnboardStore").WithSummary("Onboard a client store (ops).")
+            .WithName("OnboardStore").WithSummary("Onboard a client store with its service calendar (ops).")
             .ProducesValidationProblem().ProducesProblem(409);
 
-        stores.MapGet("/", async (IQuerySession session, HttpContext http, CancellationToken ct) =>
+        stores.MapGet("/", async (IQuerySession session, CancellationToken ct) =>
             {
                 var all = await session.Query<Store>().OrderBy(s => s.StoreId).ToListAsync(ct);
                 return TypedResults.Ok(all.Select(StoreView.Of));
@@ -48,20 +59,40 @@ public static class StoresModule
         stores.MapGet("/{storeId}", async Task<IResult> (string storeId, IQuerySession session, HttpContext http, CancellationToken ct) =>
             {
                 var store = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
-                if (store is null) return Problems.NotFound($"Store '{storeId}' is not onboarded.");
-                http.Response.Headers.ETag = $"\"{store.Version}\"";
-                return TypedResults.Ok(StoreView.Of(store));
+                return store is null ? NotOnboarded(storeId) : Stored(http, store, created: false);
             })
             .RequireCaller(Roles.Ops, Roles.Store, Roles.Ingest)
             .WithName("GetStore").WithSummary("One client store (ops, or a key of that store).")
             .ProducesProblem(404);
+
+        stores.MapPut("/{storeId}/calendar", async Task<IResult> (string storeId, ChangeCalendar command, IDocumentSession session,
+                HttpContext http, TimeProvider clock, CancellationToken ct) =>
+            {
+                var stream = await session.Events.FetchForWriting<Store>(Store.StreamKey(storeId), ct);
+                if (stream.Aggregate is not { } store) return NotOnboarded(storeId);
+                if (ETags.IfMatch(http.Request) is { } expected && expected != stream.CurrentVersion)
+                    return ETags.PreconditionFailed(stream.CurrentVersion ?? 0);
+                var decision = StoreDecisions.ChangeCalendar(store, command, clock.GetUtcNow());
+                if (decision.Refusal() is { } refusal) return refusal;
+                if (decision is Decision.Append append)
+                {
+                    stream.AppendMany(append.Events);
+                    await session.SaveChangesAsync(ct);
+                    store = (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct))!;
+                }
+                return Stored(http, store, created: false);
+            })
+            .RequireCaller(Roles.Ops)
+            .WithName("ChangeStoreCalendar").WithSummary("Change a store's service calendar from now on (ops; honours If-Match).")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(412);
     }
 
-    private static IResult Stored(Store store, bool created)
+    public static IResult NotOnboarded(string storeId) => Problems.NotFound($"Store '{storeId}' is not onboarded.");
+
+    private static IResult Stored(HttpContext http, Store store, bool created)
     {
+        ETags.Set(http.Response, store.Version);
         var view = StoreView.Of(store);
-        return created
-            ? TypedResults.Created($"/api/sla/stores/{store.StoreId}", view)
-            : TypedResults.Ok(view);
+        return created ? TypedResults.Created($"/api/sla/stores/{store.StoreId}", view) : TypedResults.Ok(view);
     }
 }
