@@ -1,0 +1,92 @@
+using JasperFx.Events;
+
+namespace Vendor.Agreements.ServiceContracts;
+
+public sealed record Headcount(int Presales, int Aftersales, int Hotline);
+
+public sealed record SlaTarget(string Metric, double Target, decimal AllocationPercent);
+
+/// <summary>The terms of a service contract (服务合同). Percent fields are percents: 10 is 10 %.</summary>
+public sealed record ContractTerms(
+    decimal MonthlyFee,
+    string Currency,
+    decimal AtRiskPercent,
+    decimal WarningMarginPercent,
+    DateOnly StartsOn,
+    DateOnly EndsOn,
+    double AttributionHours,
+    Headcount Headcount,
+    IReadOnlyList<SlaTarget> Targets)
+{
+    public decimal AtRiskPool => Math.Round(MonthlyFee * AtRiskPercent / 100m, 2);
+
+    public bool SameAs(ContractTerms other) => this with { Targets = other.Targets } == other && Targets.SequenceEqual(other.Targets);
+}
+
+public sealed record ContractActivated(string StoreId, string ContractId, ContractTerms Terms, DateTimeOffset At);
+public sealed record ContractAmended(string StoreId, ContractTerms Terms, DateOnly EffectiveOn, DateTimeOffset At);
+public sealed record ContractRenewed(string StoreId, DateOnly EndsOn, DateTimeOffset At);
+public sealed record ContractSuspended(string StoreId, string Reason, DateTimeOffset At);
+public sealed record ContractResumed(string StoreId, DateTimeOffset At);
+public sealed record ContractTerminated(string StoreId, string Reason, DateOnly EffectiveOn, DateTimeOffset At);
+
+public sealed record TermsVersion(DateOnly EffectiveOn, ContractTerms Terms);
+
+public static class ContractStatus
+{
+    public const string Active = "active";
+    public const string Suspended = "suspended";
+    public const string Terminated = "terminated";
+}
+
+/// <summary>A store's service contract, stream <c>contract:{storeId}</c>: the active one and every version of its terms.</summary>
+public sealed record ServiceContract(string Id, string StoreId, string ContractId, string Status, IReadOnlyList<TermsVersion> Versions,
+    DateOnly? TerminatedOn, long Version)
+{
+    public static string StreamKey(string storeId) => $"contract:{storeId}";
+
+    public ContractTerms Terms => Versions[^1].Terms;
+
+    public static ServiceContract Create(IEvent<ContractActivated> e) =>
+        new(e.StreamKey!, e.Data.StoreId, e.Data.ContractId, ContractStatus.Active,
+            [new TermsVersion(e.Data.Terms.StartsOn, e.Data.Terms)], null, e.Version);
+
+    // A new contract after a termination starts a fresh term history in the same stream.
+    public ServiceContract Apply(IEvent<ContractActivated> e) => Create(e) with { Id = Id };
+
+    public ServiceContract Apply(IEvent<ContractAmended> e) => this with
+    {
+        Versions = [.. Versions.Where(v => v.EffectiveOn < e.Data.EffectiveOn), new TermsVersion(e.Data.EffectiveOn, e.Data.Terms)],
+        Version = e.Version,
+    };
+
+    public ServiceContract Apply(IEvent<ContractRenewed> e) => this with
+    {
+        Versions = [.. Versions.SkipLast(1), Versions[^1] with { Terms = Terms with { EndsOn = e.Data.EndsOn } }],
+        Version = e.Version,
+    };
+
+    public ServiceContract Apply(IEvent<ContractSuspended> e) => this with { Status = ContractStatus.Suspended, Version = e.Version };
+
+    public ServiceContract Apply(IEvent<ContractResumed> e) => this with { Status = ContractStatus.Active, Version = e.Version };
+
+    public ServiceContract Apply(IEvent<ContractTerminated> e) =>
+        this with { Status = ContractStatus.Terminated, TerminatedOn = e.Data.EffectiveOn, Version = e.Version };
+
+    /// <summary>The terms in force on a date: the latest version effective by then, while the contract covers that date.</summary>
+    public ContractTerms? TermsOn(DateOnly day)
+    {
+        var version = Versions.LastOrDefault(v => v.EffectiveOn <= day) ?? Versions[0];
+        var terms = version.Terms;
+        if (day < terms.StartsOn || day > terms.EndsOn) return null;
+        return TerminatedOn is { } end && day > end ? null : terms;
+    }
+
+    /// <summary>The terms in force for a month: those on its last covered day.</summary>
+    public ContractTerms? TermsForMonth(DateOnly firstDay)
+    {
+        for (var day = firstDay.AddMonths(1).AddDays(-1); day >= firstDay; day = day.AddDays(-1))
+            if (TermsOn(day) is { } terms) return terms;
+        return null;
+    }
+}
