@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+using Vendor.Agreements.Sla;
+
+namespace Vendor.Agreements.Ingestion;
+
+/// <summary>A stored conversation with its store-local start date and what it contributes to that day's rollup.</summary>
+public sealed record LedgerRow(RecordedConversation Conversation, DateOnly LocalDate, DailyCounts Counts, int Revision);
+
+/// <summary>
+/// The hot path's tables, written with plain SQL in the Marten session's transaction: one row per conversation
+/// (the merged conversation and its contribution) and the per-store/day rollups the SLA API reads.
+/// </summary>
+public static class ConversationLedger
+{
+    public const string Schema = "agreements";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string CountColumns = string.Join(", ", DailyCounts.Columns);
+
+    public static readonly string CreateTables = $"""
+        CREATE SCHEMA IF NOT EXISTS {Schema};
+        CREATE TABLE IF NOT EXISTS {Schema}.conversations (
+            store_id text NOT NULL, conversation_id text NOT NULL, local_date date NOT NULL, started_at timestamptz NOT NULL,
+            channel text NOT NULL, kind text NOT NULL, body jsonb NOT NULL, revision int NOT NULL, updated_at timestamptz NOT NULL,
+            {string.Join(", ", DailyCounts.Columns.Select(c => $"{c} {SqlType(c)} NOT NULL"))},
+            PRIMARY KEY (store_id, conversation_id));
+        CREATE TABLE IF NOT EXISTS {Schema}.sla_daily (
+            store_id text NOT NULL, local_date date NOT NULL,
+            {string.Join(", ", DailyCounts.Columns.Select(c => $"{c} {SqlType(c)} NOT NULL DEFAULT 0"))},
+            PRIMARY KEY (store_id, local_date));
+        """;
+
+    private static string SqlType(string column) => column.EndsWith("_sum") ? "double precision" : "bigint";
+
+    public static async Task<Dictionary<string, LedgerRow>> LoadAsync(IDocumentSession session, string storeId,
+        IReadOnlyCollection<string> conversationIds, CancellationToken ct)
+    {
+        var rows = new Dictionary<string, LedgerRow>();
+        if (conversationIds.Count == 0) return rows;
+        await using var command = new NpgsqlCommand(
+            $"SELECT body, local_date, revision, {CountColumns} FROM {Schema}.conversations WHERE store_id = $1 AND conversation_id = ANY($2)")
+        {
+            Parameters = { new() { Value = storeId }, new() { Value = conversationIds.ToArray() } },
+        };
+        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var conversation = JsonSerializer.Deserialize<RecordedConversation>(reader.GetString(0), Json)!;
+            var counts = DailyCounts.From(i => reader.GetValue(3 + i));
+            rows[conversation.ConversationId] = new LedgerRow(conversation, reader.GetFieldValue<DateOnly>(1), counts, reader.GetInt32(2));
+        }
+        return rows;
+    }
+
+    /// <summary>Upserts conversation rows: binary COPY into a temporary table, then one INSERT ... ON CONFLICT.</summary>
+    public static async Task WriteAsync(IDocumentSession session, string storeId, IReadOnlyList<LedgerRow> rows, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var connection = session.Connection!;
+        await using (var create = new NpgsqlCommand(
+                         $"CREATE TEMP TABLE IF NOT EXISTS incoming_conversations (LIKE {Schema}.conversations) ON COMMIT DELETE ROWS", connection))
+            await create.ExecuteNonQueryAsync(ct);
+
+        await using (var import = await connection.BeginBinaryImportAsync(
+                         $"COPY incoming_conversations (store_id, conversation_id, local_date, started_at, channel, kind, body, revision, updated_at, {CountColumns}) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var row in rows)
+            {
+                var c = row.Conversation;
+                await import.StartRowAsync(ct);
+                await import.WriteAsync(storeId, NpgsqlDbType.Text, ct);
+                await import.WriteAsync(c.ConversationId, NpgsqlDbType.Text, ct);
+                await import.WriteAsync(row.LocalDate, NpgsqlDbType.Date, ct);
+                await import.WriteAsync(c.StartedAt, NpgsqlDbType.TimestampTz, ct);
+                await import.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
+                await import.WriteAsync(c.Kind, NpgsqlDbType.Text, ct);
+                await import.WriteAsync(JsonSerializer.Serialize(c, Json), NpgsqlDbType.Jsonb, ct);
+                await import.WriteAsync(row.Revision, NpgsqlDbType.Integer, ct);
+                await import.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+                foreach (var value in row.Counts.Values())
+                {
+                    if (value is double d) await import.WriteAsync(d, NpgsqlDbType.Double, ct);
+                    else await import.WriteAsync((long)value, NpgsqlDbType.Bigint, ct);
+                }
+            }
+            await import.CompleteAsync(ct);
+        }
+
+        var updates = string.Join(", ", new[] { "local_date", "started_at", "channel", "kind", "body", "revision", "updated_at" }
+            .Concat(DailyCounts.Columns).Select(c => $"{c} = excluded.{c}"));
+        await using var upsert = new NpgsqlCommand(
+            $"INSERT INTO {Schema}.conversations SELECT * FROM incoming_conversations ON CONFLICT (store_id, conversation_id) DO UPDATE SET {updates}",
+            connection);
+        await upsert.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Adds per-day deltas to the store's rollups (negative parts remove a re-posted conversation's old contribution).</summary>
+    public static async Task AddToRollupsAsync(IDocumentSession session, string storeId, IReadOnlyDictionary<DateOnly, DailyCounts> deltas,
+        CancellationToken ct)
+    {
+        if (deltas.Count == 0) return;
+        var days = deltas.Keys.ToArray();
+        var command = new NpgsqlCommand
+        {
+            CommandText = $"""
+                INSERT INTO {Schema}.sla_daily (store_id, local_date, {CountColumns})
+                SELECT $1, d.* FROM unnest($2::date[], {string.Join(", ", DailyCounts.Columns.Select((c, i) => $"${i + 3}::{SqlType(c)}[]"))})
+                    AS d(local_date, {CountColumns})
+                ON CONFLICT (store_id, local_date) DO UPDATE SET {string.Join(", ", DailyCounts.Columns.Select(c => $"{c} = sla_daily.{c} + excluded.{c}"))}
+                """,
+        };
+        command.Parameters.Add(new NpgsqlParameter { Value = storeId });
+        command.Parameters.Add(new NpgsqlParameter { Value = days });
+        for (var i = 0; i < DailyCounts.Columns.Length; i++)
+        {
+            var column = i;
+            var values = days.Select(d => deltas[d].Values()[column]).ToArray();
+            command.Parameters.Add(new NpgsqlParameter
+            {
+                Value = values[0] is double ? values.Select(v => (double)v).ToArray() : values.Select(v => (long)v).ToArray(),
+            });
+        }
+        await using (command) await session.ExecuteAsync(command, ct);
+    }
+
+    /// <summary>The store's rollups for store-local dates from..to inclusive, one entry per day that has data.</summary>
+    public static async Task<SortedDictionary<DateOnly, DailyCounts>> DailyAsync(IQuerySession session, string storeId, DateOnly from,
+        DateOnly to, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT local_date, {CountColumns} FROM {Schema}.sla_daily WHERE store_id = $1 AND local_date BETWEEN $2 AND $3")
+        {
+            Parameters = { new() { Value = storeId }, new() { Value = from }, new() { Value = to } },
+        };
+        var days = new SortedDictionary<DateOnly, DailyCounts>();
+        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        while (await reader.ReadAsync(ct)) days[reader.GetFieldValue<DateOnly>(0)] = DailyCounts.From(i => reader.GetValue(1 + i));
+        return days;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vendor.Agreements.Sla;
+
+namespace Vendor.Agreements.Ingestion;
+
+public sealed record MessageInput(string? At, string? From, string? AgentId, string? Text);
+
+public sealed record ConversationInput(string? ConversationId, string? Channel, string? Kind, IReadOnlyList<MessageInput>? Messages,
+    bool? Resolved, string? Rating, string? OrderPaidAt);
+
+/// <summary>The body of POST /api/sla/stores/{storeId}/conversations.</summary>
+public sealed record IngestRequest(IReadOnlyList<ConversationInput>? Conversations);
+
+public sealed record StoredMessage(DateTimeOffset At, string From, string? AgentId, string? Text);
+
+/// <summary>A conversation as stored: every message ever posted for it, in time order, and its latest outcome fields.</summary>
+public sealed record RecordedConversation(string ConversationId, string Channel, string Kind, IReadOnlyList<StoredMessage> Messages,
+    bool? Resolved, string? Rating, DateTimeOffset? OrderPaidAt)
+{
+    public DateTimeOffset StartedAt => Messages[0].At;
+
+    public IReadOnlyList<string> AgentIds =>
+        Messages.Where(m => m.From == "agent" && m.AgentId is not null).Select(m => m.AgentId!).Distinct().Order().ToList();
+
+    public bool Same(RecordedConversation other) =>
+        ConversationId == other.ConversationId && Channel == other.Channel && Kind == other.Kind && Resolved == other.Resolved
+        && Rating == other.Rating && OrderPaidAt == other.OrderPaidAt && Messages.SequenceEqual(other.Messages);
+
+    public IReadOnlyList<Message> ForMetrics() =>
+        Messages.Select(m => new Message(m.At, Enum.Parse<Sender>(m.From, ignoreCase: true), m.AgentId)).ToList();
+}
+
+public static partial class ConversationRules
+{
+    public const int MaxConversationsPerRequest = 1000;
+    public const int MaxMessages = 5000;
+    private static readonly string[] Senders = ["customer", "agent", "bot", "system"];
+    private static readonly string[] Ratings = ["satisfied", "neutral", "unsatisfied"];
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")]
+    private static partial Regex IdPattern();
+
+    // ISO 8601 with an explicit offset (Z or ±hh:mm): a local time without one is ambiguous across stores.
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex TimestampPattern();
+
+    /// <summary>The conversation as it will be stored, or the errors by field that reject it.</summary>
+    public static (RecordedConversation? Conversation, Dictionary<string, string[]> Errors) Validate(ConversationInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Add(string field, string message) => errors[field] = [.. errors.GetValueOrDefault(field) ?? [], message];
+
+        if (input.ConversationId is null || !IdPattern().IsMatch(input.ConversationId))
+            Add("conversationId", "Required: 1-128 letters, digits, '-', '_', '.', ':'.");
+        if (input.Channel is not ("chat" or "hotline")) Add("channel", "Required: chat or hotline.");
+        if (input.Kind is not ("presales" or "aftersales")) Add("kind", "Required: presales or aftersales.");
+        if (input.Rating is not null && !Ratings.Contains(input.Rating)) Add("rating", "satisfied, neutral or unsatisfied.");
+        DateTimeOffset? paid = null;
+        if (input.OrderPaidAt is not null)
+        {
+            if (Timestamp(input.OrderPaidAt) is { } p) paid = p;
+            else Add("orderPaidAt", "An ISO 8601 timestamp with an offset, e.g. 2026-11-02T09:00:05+08:00.");
+        }
+
+        var messages = new List<StoredMessage>();
+        if (input.Messages is not { Count: > 0 and <= MaxMessages })
+            Add("messages", $"Required: 1 to {MaxMessages} messages.");
+        else
+            foreach (var (m, i) in input.Messages.Select((m, i) => (m, i)))
+            {
+                var at = m.At is null ? null : Timestamp(m.At);
+                if (at is null) Add($"messages[{i}].at", "An ISO 8601 timestamp with an offset, e.g. 2026-11-02T09:00:05+08:00.");
+                if (m.From is null || !Senders.Contains(m.From)) Add($"messages[{i}].from", "customer, agent, bot or system.");
+                if (m.AgentId is { Length: > 128 }) Add($"messages[{i}].agentId", "At most 128 characters.");
+                if (at is { } a && m.From is not null && Senders.Contains(m.From))
+                    messages.Add(new StoredMessage(a.ToUniversalTime(), m.From, m.From == "agent" ? m.AgentId : null, m.Text));
+            }
+        if (errors.Count > 0) return (null, errors);
+
+        return (new RecordedConversation(input.ConversationId!, input.Channel!, input.Kind!, InTimeOrder(messages),
+            input.Resolved, input.Rating, paid?.ToUniversalTime()), errors);
+    }
+
+    /// <summary>
+    /// A re-posted conversation adds what is new: messages not seen before, and outcome fields it now carries.
+    /// Posting an older, shorter copy after a newer one loses nothing.
+    /// </summary>
+    public static RecordedConversation Merge(RecordedConversation stored, RecordedConversation incoming) =>
+        new(stored.ConversationId, incoming.Channel, incoming.Kind, InTimeOrder(stored.Messages.Union(incoming.Messages)),
+            incoming.Resolved ?? stored.Resolved, incoming.Rating ?? stored.Rating, incoming.OrderPaidAt ?? stored.OrderPaidAt);
+
+    private static List<StoredMessage> InTimeOrder(IEnumerable<StoredMessage> messages) =>
+        messages.Select((m, i) => (m, i)).OrderBy(x => x.m.At).ThenBy(x => x.i).Select(x => x.m).ToList();
+
+    private static DateTimeOffset? Timestamp(string text) =>
+        TimestampPattern().IsMatch(text)
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? value
+            : null;
+}
