@@ -18,9 +18,8 @@ data_root() {
   if [ "$(id -u)" != 0 ] || su postgres -s /bin/sh -c "test -x '$STATE'" 2>/dev/null; then echo "$STATE"
   else echo "/var/lib/vendor-data/$(echo "$ROOT" | md5sum | cut -c1-12)"; fi
 }
-DATA="$(data_root)"
-PG_DATA="$DATA/postgres"
-RABBIT_BASE="$DATA/rabbitmq"
+# Chosen after install (the postgres and rabbitmq users exist only then).
+set_data_dirs() { DATA="$(data_root)"; PG_DATA="$DATA/postgres"; RABBIT_BASE="$DATA/rabbitmq"; }
 
 log() { echo "[infra] $*" >&2; }
 as_user() { local user="$1"; shift; if [ "$(id -u)" = 0 ]; then su "$user" -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
@@ -53,7 +52,8 @@ start_postgres() {
     cat >> "$PG_DATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
-unix_socket_directories = '$PG_DATA'
+# TCP is what every client uses; a socket under a long checkout path would exceed the 107-byte limit.
+unix_socket_directories = '/tmp'
 max_connections = 300
 shared_buffers = 512MB
 fsync = on
@@ -82,6 +82,10 @@ rabbit_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$RABBIT_PORT") 2>/dev/null; }
 
 start_rabbitmq() {
   if rabbit_port_open && rabbit_ready; then log "rabbitmq already up on $RABBIT_PORT"; return; fi
+  if rabbit_port_open; then
+    log "port $RABBIT_PORT answers but not as node $RABBITMQ_NODENAME (a broker the package started?); stop it or set VENDOR_RABBIT_PORT"
+    exit 1
+  fi
   mkdir -p "$RABBIT_BASE/mnesia" "$RABBIT_BASE/log"
   chown -R rabbitmq:rabbitmq "$RABBIT_BASE" 2>/dev/null || true
   log "starting rabbitmq"
@@ -109,8 +113,8 @@ status() {
 
 case "${1:-}" in
   install) install ;;
-  start) install; start_postgres; start_rabbitmq ;;
-  stop) stop ;;
+  start) install; set_data_dirs; start_postgres; start_rabbitmq ;;
+  stop) set_data_dirs; stop ;;
   status) status ;;
   *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
 esac

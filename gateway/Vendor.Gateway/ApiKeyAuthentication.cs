@@ -19,11 +19,20 @@ public sealed class ApiKeyAuthentication : IDisposable
     private readonly KeyDirectory _keys;
     private readonly string _secret;
     private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly PartitionedRateLimiter<string> _failures;
+    private readonly TimeProvider _clock;
 
     public ApiKeyAuthentication(RequestDelegate next, KeyDirectory keys, IConfiguration configuration, TimeProvider clock)
     {
         _next = next;
         _keys = keys;
+        _clock = clock;
+        // Guessing keys costs a database lookup each: a client address gets few unknown-key attempts.
+        _failures = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address,
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = 30, TokensPerPeriod = 5, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
+            }));
         _secret = configuration.GatewaySecret();
         var limits = configuration.GetSection("Gateway:RateLimit").Get<RateLimitSettings>() ?? new RateLimitSettings();
         // Replenish in small steps for smooth limits; slow rates (under 10/s) add one token per period.
@@ -50,9 +59,16 @@ public sealed class ApiKeyAuthentication : IDisposable
         }
 
         var secret = context.Request.Headers[Header].ToString();
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (secret.Length > 0 && _failures.GetStatistics(address)?.CurrentAvailablePermits == 0)
+        {
+            await TooManyRequests(context, TimeSpan.FromSeconds(1), "Too many unknown API keys from this address.");
+            return;
+        }
         var key = secret.Length == 0 ? null : await _keys.FindAsync(secret, context.RequestAborted);
         if (key is null)
         {
+            if (secret.Length > 0) _failures.AttemptAcquire(address).Dispose();
             context.Response.Headers.WWWAuthenticate = Header;
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthenticated",
                 secret.Length == 0 ? $"Send an API key in the {Header} header." : "The API key is unknown or revoked.");
@@ -63,9 +79,7 @@ public sealed class ApiKeyAuthentication : IDisposable
         if (!lease.IsAcquired)
         {
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await Problems.Write(context, StatusCodes.Status429TooManyRequests, "Too many requests",
-                "This API key is over its rate limit; retry after the time in Retry-After.");
+            await TooManyRequests(context, retryAfter, "This API key is over its rate limit; retry after the time in Retry-After.");
             return;
         }
 
@@ -76,10 +90,22 @@ public sealed class ApiKeyAuthentication : IDisposable
             return;
         }
 
-        GatewayHeaders.Write(context.Request.Headers, _secret, caller);
+        // The services get the signed caller, never the secret key itself.
+        context.Request.Headers.Remove(Header);
+        GatewayHeaders.Write(context.Request.Headers, _secret, caller, _clock.GetUtcNow(), context.Request.Method, context.Request.Path.Value ?? "/");
         context.Items[typeof(CallerIdentity)] = caller;
         await _next(context);
     }
 
-    public void Dispose() => _limiter.Dispose();
+    private static Task TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Problems.Write(context, StatusCodes.Status429TooManyRequests, "Too many requests", detail);
+    }
+
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _failures.Dispose();
+    }
 }

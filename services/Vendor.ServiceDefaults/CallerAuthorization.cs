@@ -17,6 +17,7 @@ public static class CallerAuthorization
     public static IApplicationBuilder UseGatewayCallers(this IApplicationBuilder app)
     {
         var secret = app.ApplicationServices.GetRequiredService<IConfiguration>().GatewaySecret();
+        var clock = app.ApplicationServices.GetRequiredService<TimeProvider>();
         return app.Use(async (context, next) =>
         {
             if (!context.Request.Path.StartsWithSegments("/api"))
@@ -24,7 +25,8 @@ public static class CallerAuthorization
                 await next(context);
                 return;
             }
-            var caller = GatewayHeaders.Read(context.Request.Headers, secret);
+            var caller = GatewayHeaders.Read(context.Request.Headers, secret, clock.GetUtcNow(), context.Request.Method,
+                context.Request.Path.Value ?? "/");
             if (caller is null)
             {
                 await Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthenticated",

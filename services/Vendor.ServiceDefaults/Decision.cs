@@ -14,6 +14,9 @@ public abstract record Decision
 
     public sealed record Conflict(string Reason) : Decision;
 
+    /// <summary>If-Match named another version than the stream's current one.</summary>
+    public sealed record Stale(long CurrentVersion) : Decision;
+
     public static Decision Of(params object[] events) => new Append(events);
 }
 
@@ -47,6 +50,7 @@ public static class DecisionResults
     {
         Decision.Invalid invalid => Problems.Validation(invalid.Errors),
         Decision.Conflict conflict => Problems.Conflict(conflict.Reason),
+        Decision.Stale stale => ETags.PreconditionFailed(stale.CurrentVersion),
         _ => null,
     };
 }

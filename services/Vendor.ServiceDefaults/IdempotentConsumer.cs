@@ -36,6 +36,7 @@ public abstract class IdempotentConsumer<T>(IDocumentSession session, TimeProvid
     /// <summary>Stage the effect in the session; the base class commits it with the processed-message record.</summary>
     protected abstract Task Handle(T message, IDocumentSession session, CancellationToken cancellationToken);
 
+    // Only a collision on the processed-message record means "already handled"; any other collision is a real failure.
     private static bool IsDuplicate(Exception e) =>
-        e is DocumentAlreadyExistsException || e.InnerException is DocumentAlreadyExistsException;
+        (e as DocumentAlreadyExistsException ?? e.InnerException as DocumentAlreadyExistsException)?.DocType == typeof(ProcessedMessage);
 }

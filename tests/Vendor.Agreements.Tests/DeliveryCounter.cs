@@ -8,9 +8,13 @@ public sealed class DeliveryCounter : IConsumeObserver
 {
     public ConcurrentDictionary<Guid, int> Ids { get; } = new();
 
+    public ConcurrentDictionary<string, int> StoreIds { get; } = new();
+
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (context.Message is Contracts.StoreOnboarded) Ids.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
+        if (context.Message is not Contracts.StoreOnboarded store) return Task.CompletedTask;
+        Ids.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
+        StoreIds.AddOrUpdate(store.StoreId, 1, (_, n) => n + 1);
         return Task.CompletedTask;
     }
 

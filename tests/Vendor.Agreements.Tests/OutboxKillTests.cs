@@ -41,7 +41,13 @@ public class OutboxKillTests(ITestOutputHelper output)
             for (var i = 0; i < 60; i++, next++)
             {
                 posted.Add(client.PostAsJsonAsync("/api/sla/stores", new { storeId = $"kill-{next}", name = $"Store {next}", platform = "jd" }));
-                if (i == 40) await Eventually.Until(() => Task.FromResult(deliveries.Ids.Count), n => n > 0, what: "a first delivery");
+                if (i == 40)
+                {
+                    // Kill only once this round's stores are being published, with more still being committed.
+                    var roundStart = next - i;
+                    await Eventually.Until(() => Task.FromResult(deliveries.StoreIds.Keys.Count(k => int.Parse(k[5..]) >= roundStart)),
+                        n => n > 0, what: "a delivery of this round");
+                }
             }
             agreements.Kill();
             await Task.WhenAll(posted.Select(p => p.ContinueWith(_ => { })));
@@ -118,11 +124,11 @@ public class OutboxKillTests(ITestOutputHelper output)
 
         public HttpClient OpsClient()
         {
-            var client = new HttpClient { BaseAddress = _address };
             var caller = new CallerIdentity("kill-test", Roles.Ops, null);
-            client.DefaultRequestHeaders.Add(GatewayHeaders.KeyId, caller.KeyId);
-            client.DefaultRequestHeaders.Add(GatewayHeaders.Role, caller.Role);
-            client.DefaultRequestHeaders.Add(GatewayHeaders.Signature, GatewayHeaders.Sign(ServiceHost<AgreementsApi>.GatewaySecret, caller));
+            var client = new HttpClient(new GatewaySigningHandler(caller, ServiceHost<AgreementsApi>.GatewaySecret) { InnerHandler = new HttpClientHandler() })
+            {
+                BaseAddress = _address,
+            };
             return client;
         }
 

@@ -78,17 +78,23 @@ public class ThroughTheGatewayTests(PlatformFixture platform) : IClassFixture<Pl
     }
 
     [Fact]
-    public async Task Identity_headers_sent_by_a_client_are_ignored()
+    public async Task A_store_key_gains_nothing_by_sending_identity_headers_of_its_own()
     {
         var (keyId, secret) = await platform.IssueKey(Roles.Store, "e2e-forger");
         var forger = platform.Client(secret);
-        var caller = new CallerIdentity(keyId, Roles.Ops, null);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        forger.DefaultRequestHeaders.Add(GatewayHeaders.KeyId, keyId);
         forger.DefaultRequestHeaders.Add(GatewayHeaders.Role, Roles.Ops);
         forger.DefaultRequestHeaders.Add(GatewayHeaders.StoreId, "");
-        forger.DefaultRequestHeaders.Add(GatewayHeaders.Signature, GatewayHeaders.Sign("guessed-secret-0123456789", caller));
+        forger.DefaultRequestHeaders.Add(GatewayHeaders.IssuedAt, now.ToString());
+        forger.DefaultRequestHeaders.Add(GatewayHeaders.Signature,
+            GatewayHeaders.Sign("guessed-secret-0123456789", new CallerIdentity(keyId, Roles.Ops, null), now, "GET", "/api/sla/stores"));
 
         Assert.Equal(HttpStatusCode.Forbidden, (await forger.GetAsync("/api/sla/stores")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await forger.GetAsync("/api/staffing/agents")).StatusCode);
+        // Its own store still answers: the gateway replaced the forged headers with the key's real, signed identity.
+        Assert.True((await _ops.PostAsJsonAsync("/api/sla/stores", new { storeId = "e2e-forger", name = "f", platform = "jd" })).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await forger.GetAsync("/api/sla/stores/e2e-forger")).StatusCode);
     }
 
     [Theory]

@@ -51,42 +51,45 @@ public class GatewayPolicyTests
 public class GatewayHeaderTests
 {
     private const string Secret = "a-shared-secret-0123456789";
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private static Microsoft.AspNetCore.Http.HeaderDictionary Signed(CallerIdentity caller)
+    {
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+        GatewayHeaders.Write(headers, Secret, caller, Now, "GET", "/api/sla/stores/acme");
+        return headers;
+    }
 
     [Fact]
     public void Signed_headers_read_back_as_the_caller()
     {
-        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
         var caller = new CallerIdentity("k1", Roles.Store, "acme");
 
-        GatewayHeaders.Write(headers, Secret, caller);
-
-        Assert.Equal(caller, GatewayHeaders.Read(headers, Secret));
+        Assert.Equal(caller, GatewayHeaders.Read(Signed(caller), Secret, Now.AddSeconds(5), "GET", "/api/sla/stores/acme"));
     }
 
     [Theory]
     [InlineData(GatewayHeaders.StoreId, "other")]
     [InlineData(GatewayHeaders.Role, "ops")]
     [InlineData(GatewayHeaders.KeyId, "k2")]
+    [InlineData(GatewayHeaders.IssuedAt, "1900000000")]
     public void A_changed_header_no_longer_verifies(string header, string value)
     {
-        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
-        GatewayHeaders.Write(headers, Secret, new CallerIdentity("k1", Roles.Store, "acme"));
+        var headers = Signed(new CallerIdentity("k1", Roles.Store, "acme"));
 
         headers[header] = value;
 
-        Assert.Null(GatewayHeaders.Read(headers, Secret));
+        Assert.Null(GatewayHeaders.Read(headers, Secret, Now, "GET", "/api/sla/stores/acme"));
     }
 
-    [Fact]
-    public void Another_secret_does_not_verify() =>
-        Assert.Null(GatewayHeaders.Read(Signed(new CallerIdentity("k1", Roles.Ops, null)), "another-secret-0123456789"));
-
-    private static Microsoft.AspNetCore.Http.HeaderDictionary Signed(CallerIdentity caller)
-    {
-        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
-        GatewayHeaders.Write(headers, Secret, caller);
-        return headers;
-    }
+    [Theory]
+    [InlineData("another-secret-0123456789", 0, "GET", "/api/sla/stores/acme")]
+    [InlineData(Secret, 61, "GET", "/api/sla/stores/acme")]
+    [InlineData(Secret, -61, "GET", "/api/sla/stores/acme")]
+    [InlineData(Secret, 0, "POST", "/api/sla/stores/acme")]
+    [InlineData(Secret, 0, "GET", "/api/sla/stores/other")]
+    public void Another_secret_a_stale_signature_or_another_route_does_not_verify(string secret, int secondsLater, string method, string path) =>
+        Assert.Null(GatewayHeaders.Read(Signed(new CallerIdentity("k1", Roles.Ops, null)), secret, Now.AddSeconds(secondsLater), method, path));
 }
 
 public class KeyDecisionTests

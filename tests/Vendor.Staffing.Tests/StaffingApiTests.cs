@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Marten;
+using Microsoft.AspNetCore.Http;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Vendor.ServiceDefaults;
@@ -55,13 +56,21 @@ public class StaffingApiTests(ServiceFixture<StaffingApi> fixture) : IClassFixtu
     public async Task Calls_without_the_gateway_signature_or_with_a_forged_one_are_refused()
     {
         var direct = _host.CreateClient();
-        var forged = _host.CreateClient();
-        forged.DefaultRequestHeaders.Add(GatewayHeaders.KeyId, "k");
-        forged.DefaultRequestHeaders.Add(GatewayHeaders.Role, Roles.Ops);
-        forged.DefaultRequestHeaders.Add(GatewayHeaders.Signature, GatewayHeaders.Sign("not-the-secret-0123456789", new("k", Roles.Ops, null)));
+        var forged = _host.CreateDefaultClient(new GatewaySigningHandler(new("k", Roles.Ops, null), "not-the-secret-0123456789"));
+        var stale = _host.CreateDefaultClient(new GatewaySigningHandler(new("k", Roles.Ops, null), ServiceHost<StaffingApi>.GatewaySecret,
+            () => DateTimeOffset.UtcNow.AddMinutes(-5)));
+        // Headers signed for one route do not open another.
+        var signedElsewhere = new HeaderDictionary();
+        GatewayHeaders.Write(signedElsewhere, ServiceHost<StaffingApi>.GatewaySecret, new("k", Roles.Ops, null), DateTimeOffset.UtcNow,
+            "GET", "/api/staffing/stores");
+        var replay = new HttpRequestMessage(HttpMethod.Get, "/api/staffing/agents");
+        foreach (var (name, value) in signedElsewhere) replay.Headers.Add(name, value.ToString());
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await direct.GetAsync("/api/staffing/agents")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/staffing/agents")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stale.GetAsync("/api/staffing/agents")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await direct.SendAsync(replay)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _host.OpsClient().GetAsync("/api/staffing/agents")).StatusCode);
     }
 
     [Fact]

@@ -48,16 +48,7 @@ public sealed class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint
     }
 
     /// <summary>A client that calls the service directly as if the gateway had authenticated this caller.</summary>
-    public HttpClient ClientAs(CallerIdentity caller)
-    {
-        var client = CreateClient();
-        foreach (var header in GatewayHeaders.All) client.DefaultRequestHeaders.Remove(header);
-        client.DefaultRequestHeaders.Add(GatewayHeaders.KeyId, caller.KeyId);
-        client.DefaultRequestHeaders.Add(GatewayHeaders.Role, caller.Role);
-        client.DefaultRequestHeaders.Add(GatewayHeaders.StoreId, caller.StoreId ?? "");
-        client.DefaultRequestHeaders.Add(GatewayHeaders.Signature, GatewayHeaders.Sign(GatewaySecret, caller));
-        return client;
-    }
+    public HttpClient ClientAs(CallerIdentity caller) => CreateDefaultClient(new GatewaySigningHandler(caller, GatewaySecret));
 
     public HttpClient OpsClient() => ClientAs(new CallerIdentity("test-ops", Roles.Ops, null));
 }

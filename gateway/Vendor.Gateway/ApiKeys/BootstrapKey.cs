@@ -1,4 +1,6 @@
+using JasperFx;
 using Marten;
+using Marten.Exceptions;
 using Vendor.ServiceDefaults;
 
 namespace Vendor.Gateway.ApiKeys;
@@ -31,7 +33,15 @@ public sealed class BootstrapKey(IDocumentStore store, IConfiguration configurat
             logger.LogWarning("The bootstrap ops key was revoked; VENDOR_BOOTSTRAP_OPS_KEY is ignored.");
         if (decision is not Decision.Append append) return;
         stream.AppendMany(append.Events);
-        await session.SaveChangesAsync(ct);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is ConcurrencyException or ExistingStreamIdCollisionException)
+        {
+            logger.LogInformation("Another gateway replica bootstrapped the ops key at the same time.");
+            return;
+        }
 
         if (generated is null) return;
         var file = configuration["Gateway:GeneratedKeyFile"];

@@ -36,26 +36,26 @@ public static class ContractsModule
     {
         var contract = app.MapGroup("/api/sla/stores/{storeId}/contract").WithTags("Contracts");
 
-        contract.MapPut("/", (string storeId, PutContract command, IDocumentSession session, HttpContext http, TimeProvider clock, CancellationToken ct) =>
-                Change(storeId, session, http, clock, ct, (c, today, now) => ContractDecisions.Put(c, storeId, command, today, now)))
+        contract.MapPut("/", (string storeId, PutContract command, IDocumentStore store, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+                Change(storeId, store, http, clock, ct, (c, today, now) => ContractDecisions.Put(c, storeId, command, today, now)))
             .RequireCaller(Roles.Ops)
             .WithName("PutContract").WithSummary("Activate the store's contract, or amend the active one from effectiveOn (ops; honours If-Match).")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
 
-        contract.MapPost("/renew", (string storeId, RenewContract command, IDocumentSession session, HttpContext http, TimeProvider clock, CancellationToken ct) =>
-                Change(storeId, session, http, clock, ct, (c, _, now) => ContractDecisions.Renew(c, command, now)))
+        contract.MapPost("/renew", (string storeId, RenewContract command, IDocumentStore store, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+                Change(storeId, store, http, clock, ct, (c, _, now) => ContractDecisions.Renew(c, command, now)))
             .RequireCaller(Roles.Ops).WithName("RenewContract").WithSummary("Extend the contract to a later end date (ops).");
 
-        contract.MapPost("/suspend", (string storeId, SuspendContract command, IDocumentSession session, HttpContext http, TimeProvider clock, CancellationToken ct) =>
-                Change(storeId, session, http, clock, ct, (c, _, now) => ContractDecisions.Suspend(c, command, now)))
+        contract.MapPost("/suspend", (string storeId, SuspendContract command, IDocumentStore store, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+                Change(storeId, store, http, clock, ct, (c, _, now) => ContractDecisions.Suspend(c, command, now)))
             .RequireCaller(Roles.Ops).WithName("SuspendContract").WithSummary("Suspend the contract (ops).");
 
-        contract.MapPost("/resume", (string storeId, IDocumentSession session, HttpContext http, TimeProvider clock, CancellationToken ct) =>
-                Change(storeId, session, http, clock, ct, (c, _, now) => ContractDecisions.Resume(c, now)))
+        contract.MapPost("/resume", (string storeId, IDocumentStore store, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+                Change(storeId, store, http, clock, ct, (c, _, now) => ContractDecisions.Resume(c, now)))
             .RequireCaller(Roles.Ops).WithName("ResumeContract").WithSummary("Resume a suspended contract (ops).");
 
-        contract.MapPost("/terminate", (string storeId, TerminateContract command, IDocumentSession session, HttpContext http, TimeProvider clock, CancellationToken ct) =>
-                Change(storeId, session, http, clock, ct, (c, today, now) => ContractDecisions.Terminate(c, command, today, now)))
+        contract.MapPost("/terminate", (string storeId, TerminateContract command, IDocumentStore store, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+                Change(storeId, store, http, clock, ct, (c, today, now) => ContractDecisions.Terminate(c, command, today, now)))
             .RequireCaller(Roles.Ops).WithName("TerminateContract").WithSummary("Terminate the contract from effectiveOn (ops).");
 
         contract.MapGet("/", async Task<IResult> (string storeId, IQuerySession session, HttpContext http, CancellationToken ct) =>
@@ -79,27 +79,22 @@ public static class ContractsModule
             .WithName("GetContractHistory").WithSummary("Every change of the store's contract, oldest first.").ProducesProblem(404);
     }
 
-    private static async Task<IResult> Change(string storeId, IDocumentSession session, HttpContext http, TimeProvider clock,
+    private static async Task<IResult> Change(string storeId, IDocumentStore store, HttpContext http, TimeProvider clock,
         CancellationToken ct, Func<ServiceContract?, DateOnly, DateTimeOffset, Decision> decide)
     {
-        var store = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
-        if (store is null) return StoresModule.NotOnboarded(storeId);
-        var stream = await session.Events.FetchForWriting<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-        if (ETags.IfMatch(http.Request) is { } expected && expected != (stream.CurrentVersion ?? 0))
-            return ETags.PreconditionFailed(stream.CurrentVersion ?? 0);
-        var now = clock.GetUtcNow();
-        var decision = decide(stream.Aggregate, store.Calendar.LocalDate(now), now);
-        if (decision.Refusal() is { } refusal) return refusal;
-        var created = stream.Aggregate is null;
-        if (decision is Decision.Append append)
+        await using (var query = store.QuerySession())
         {
-            stream.AppendMany(append.Events);
-            await session.SaveChangesAsync(ct);
+            var onboarded = await query.LoadAsync<Store>(Store.StreamKey(storeId), ct);
+            if (onboarded is null) return StoresModule.NotOnboarded(storeId);
+            var now = clock.GetUtcNow();
+            var today = onboarded.Calendar.LocalDate(now);
+            var (decision, contract) = await store.DecideAsync<ServiceContract>(ServiceContract.StreamKey(storeId),
+                existing => decide(existing, today, now), ETags.IfMatch(http.Request), ct);
+            if (decision.Refusal() is { } refusal) return refusal;
+            ETags.Set(http.Response, contract!.Version);
+            return decision is Decision.Append append && append.Events[0] is ContractActivated
+                ? TypedResults.Created($"/api/sla/stores/{storeId}/contract", ContractView.Of(contract))
+                : TypedResults.Ok(ContractView.Of(contract));
         }
-        var current = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-        ETags.Set(http.Response, current!.Version);
-        return created
-            ? TypedResults.Created($"/api/sla/stores/{storeId}/contract", ContractView.Of(current))
-            : TypedResults.Ok(ContractView.Of(current));
     }
 }

@@ -33,16 +33,11 @@ public static class StoresModule
     {
         var stores = app.MapGroup("/api/sla/stores").WithTags("Stores");
 
-        stores.MapPost("/", async Task<IResult> (OnboardStore command, IDocumentSession session, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        stores.MapPost("/", async Task<IResult> (OnboardStore command, IDocumentStore store, HttpContext http, TimeProvider clock, CancellationToken ct) =>
             {
-                var storeId = command.StoreId ?? "";
-                var stream = await session.Events.FetchForWriting<Store>(Store.StreamKey(storeId), ct);
-                var decision = StoreDecisions.Onboard(stream.Aggregate, command, clock.GetUtcNow());
-                if (decision.Refusal() is { } refusal) return refusal;
-                if (decision is not Decision.Append append) return Stored(http, stream.Aggregate!, created: false);
-                stream.AppendMany(append.Events);
-                await session.SaveChangesAsync(ct);
-                return Stored(http, (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct))!, created: true);
+                var (decision, state) = await store.DecideAsync<Store>(Store.StreamKey(command.StoreId ?? ""),
+                    existing => StoreDecisions.Onboard(existing, command, clock.GetUtcNow()), null, ct);
+                return decision.Refusal() ?? Stored(http, state!, created: decision is Decision.Append);
             })
             .RequireCaller(Roles.Ops)
             .WithName("OnboardStore").WithSummary("Onboard a client store with its service calendar (ops).")
@@ -65,22 +60,14 @@ public static class StoresModule
             .WithName("GetStore").WithSummary("One client store (ops, or a key of that store).")
             .ProducesProblem(404);
 
-        stores.MapPut("/{storeId}/calendar", async Task<IResult> (string storeId, ChangeCalendar command, IDocumentSession session,
+        stores.MapPut("/{storeId}/calendar", async Task<IResult> (string storeId, ChangeCalendar command, IDocumentStore store,
                 HttpContext http, TimeProvider clock, CancellationToken ct) =>
             {
-                var stream = await session.Events.FetchForWriting<Store>(Store.StreamKey(storeId), ct);
-                if (stream.Aggregate is not { } store) return NotOnboarded(storeId);
-                if (ETags.IfMatch(http.Request) is { } expected && expected != stream.CurrentVersion)
-                    return ETags.PreconditionFailed(stream.CurrentVersion ?? 0);
-                var decision = StoreDecisions.ChangeCalendar(store, command, clock.GetUtcNow());
-                if (decision.Refusal() is { } refusal) return refusal;
-                if (decision is Decision.Append append)
-                {
-                    stream.AppendMany(append.Events);
-                    await session.SaveChangesAsync(ct);
-                    store = (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct))!;
-                }
-                return Stored(http, store, created: false);
+                var (decision, state) = await store.DecideAsync<Store>(Store.StreamKey(storeId),
+                    existing => existing is null ? new Decision.Conflict("") : StoreDecisions.ChangeCalendar(existing, command, clock.GetUtcNow()),
+                    ETags.IfMatch(http.Request), ct);
+                if (state is null) return NotOnboarded(storeId);
+                return decision.Refusal() ?? Stored(http, state, created: false);
             })
             .RequireCaller(Roles.Ops)
             .WithName("ChangeStoreCalendar").WithSummary("Change a store's service calendar from now on (ops; honours If-Match).")

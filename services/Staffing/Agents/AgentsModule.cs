@@ -22,17 +22,14 @@ public static class AgentsModule
     {
         var agents = app.MapGroup("/api/staffing/agents").WithTags("Agents").RequireCaller(Roles.Ops);
 
-        agents.MapPost("/", async Task<IResult> (HireAgent command, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        agents.MapPost("/", async Task<IResult> (HireAgent command, IDocumentStore store, TimeProvider clock, CancellationToken ct) =>
             {
-                var key = Agent.StreamKey(command.AgentId ?? "");
-                var stream = await session.Events.FetchForWriting<Agent>(key, ct);
-                var decision = AgentDecisions.Hire(stream.Aggregate, command, clock.GetUtcNow());
+                var (decision, agent) = await store.DecideAsync<Agent>(Agent.StreamKey(command.AgentId ?? ""),
+                    existing => AgentDecisions.Hire(existing, command, clock.GetUtcNow()), null, ct);
                 if (decision.Refusal() is { } refusal) return refusal;
-                if (decision is not Decision.Append append) return TypedResults.Ok(AgentView.Of(stream.Aggregate!));
-                stream.AppendMany(append.Events);
-                await session.SaveChangesAsync(ct);
-                var agent = (await session.LoadAsync<Agent>(key, ct))!;
-                return TypedResults.Created($"/api/staffing/agents/{agent.AgentId}", AgentView.Of(agent));
+                return decision is Decision.Append
+                    ? TypedResults.Created($"/api/staffing/agents/{agent!.AgentId}", AgentView.Of(agent))
+                    : TypedResults.Ok(AgentView.Of(agent!));
             })
             .WithName("HireAgent").WithSummary("Register a hired agent (ops).")
             .ProducesValidationProblem().ProducesProblem(409);
