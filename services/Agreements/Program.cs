@@ -1,5 +1,8 @@
 using Vendor.Agreements;
+using Vendor.Agreements.Ingestion;
+using Vendor.Agreements.Reports;
 using Vendor.Agreements.ServiceContracts;
+using Vendor.Agreements.Sla;
 using Vendor.Agreements.Stores;
 using Vendor.ServiceDefaults;
 
@@ -10,12 +13,19 @@ builder.AddServiceDefaults(new ServiceSetup("agreements", "agreements")
     {
         StoresModule.Configure(options);
         ContractsModule.Configure(options);
+        IngestionModule.Configure(options);
+        SlaModule.Configure(options);
     },
+    Consumers = bus => bus.AddConsumer<QcReviewCompletedConsumer>(),
     Outbox = IntegrationEvents.Map,
 });
 
 var app = builder.Build();
+await ConversationLedger.EnsureTablesAsync(builder.Configuration.ConnectionString("Postgres"));
 app.MapServiceDefaults();
 app.MapStores();
 app.MapContracts();
+app.MapIngestion();
+app.MapSla();
+app.MapReports();
 app.Run();

@@ -7,7 +7,11 @@ using Vendor.Agreements.Sla;
 namespace Vendor.Agreements.Ingestion;
 
 /// <summary>A stored conversation with its store-local start date and what it contributes to that day's rollup.</summary>
-public sealed record LedgerRow(RecordedConversation Conversation, DateOnly LocalDate, DailyCounts Counts, int Revision);
+public sealed record LedgerRow(RecordedConversation Conversation, DateOnly LocalDate, DailyCounts Counts, int Revision)
+{
+    /// <summary>Set when the row was just measured (not when loaded).</summary>
+    public ConversationFacts? Facts { get; init; }
+}
 
 /// <summary>
 /// The hot path's tables, written with plain SQL in the Marten session's transaction: one row per conversation
@@ -30,7 +34,20 @@ public static class ConversationLedger
             store_id text NOT NULL, local_date date NOT NULL,
             {string.Join(", ", DailyCounts.Columns.Select(c => $"{c} {SqlType(c)} NOT NULL DEFAULT 0"))},
             PRIMARY KEY (store_id, local_date));
+        CREATE TABLE IF NOT EXISTS {Schema}.qc_reviews (
+            review_id text PRIMARY KEY, store_id text NOT NULL, conversation_id text NOT NULL, local_date date NOT NULL,
+            score double precision NOT NULL);
         """;
+
+    /// <summary>Creates the ledger tables when missing (idempotent; run once at startup, before requests are served).</summary>
+    public static async Task EnsureTablesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // Several replicas may start at once: serialise the DDL.
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock(hashtext('agreements-ledger-ddl')); {CreateTables} SELECT pg_advisory_unlock(hashtext('agreements-ledger-ddl'));", connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private static string SqlType(string column) => column.EndsWith("_sum") ? "double precision" : "bigint";
 
@@ -79,7 +96,7 @@ public static class ConversationLedger
                 await import.WriteAsync(c.Kind, NpgsqlDbType.Text, ct);
                 await import.WriteAsync(JsonSerializer.Serialize(c, Json), NpgsqlDbType.Jsonb, ct);
                 await import.WriteAsync(row.Revision, NpgsqlDbType.Integer, ct);
-                await import.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+                await import.WriteAsync(now.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
                 foreach (var value in row.Counts.Values())
                 {
                     if (value is double d) await import.WriteAsync(d, NpgsqlDbType.Double, ct);
@@ -124,6 +141,52 @@ public static class ConversationLedger
             });
         }
         await using (command) await session.ExecuteAsync(command, ct);
+    }
+
+    /// <summary>
+    /// Folds a QC review score into the conversation's row and its day's rollup; a re-scored review replaces its old score.
+    /// Runs in the caller's transaction. A review of a conversation not (yet) stored counts on <paramref name="fallbackDate"/>.
+    /// </summary>
+    public static async Task FoldReviewAsync(IDocumentSession session, Contracts.QcReviewCompleted review, DateOnly fallbackDate, CancellationToken ct)
+    {
+        await session.BeginTransactionAsync(ct);
+        DateOnly? conversationDate = null;
+        await using (var find = new NpgsqlCommand($"SELECT local_date FROM {Schema}.conversations WHERE store_id = $1 AND conversation_id = $2 FOR UPDATE")
+                     { Parameters = { new() { Value = review.StoreId }, new() { Value = review.ConversationId } } })
+        await using (var reader = await session.ExecuteReaderAsync(find, ct))
+            if (await reader.ReadAsync(ct)) conversationDate = reader.GetFieldValue<DateOnly>(0);
+        double? oldScore = null;
+        await using (var old = new NpgsqlCommand($"SELECT score FROM {Schema}.qc_reviews WHERE review_id = $1 FOR UPDATE")
+                     { Parameters = { new() { Value = review.ReviewId } } })
+        await using (var reader = await session.ExecuteReaderAsync(old, ct))
+            if (await reader.ReadAsync(ct)) oldScore = reader.GetDouble(0);
+
+        var day = conversationDate ?? fallbackDate;
+        var (countDelta, sumDelta) = oldScore is { } previous ? (0L, review.Score - previous) : (1L, review.Score);
+        await using (var upsert = new NpgsqlCommand($"""
+                         INSERT INTO {Schema}.qc_reviews (review_id, store_id, conversation_id, local_date, score) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (review_id) DO UPDATE SET score = excluded.score
+                         """)
+                     {
+                         Parameters =
+                         {
+                             new() { Value = review.ReviewId }, new() { Value = review.StoreId }, new() { Value = review.ConversationId },
+                             new() { Value = day }, new() { Value = review.Score },
+                         },
+                     })
+            await session.ExecuteAsync(upsert, ct);
+        await using (var conversation = new NpgsqlCommand(
+                         $"UPDATE {Schema}.conversations SET qc_count = qc_count + $1, qc_sum = qc_sum + $2 WHERE store_id = $3 AND conversation_id = $4")
+                     {
+                         Parameters =
+                         {
+                             new() { Value = countDelta }, new() { Value = sumDelta }, new() { Value = review.StoreId },
+                             new() { Value = review.ConversationId },
+                         },
+                     })
+            await session.ExecuteAsync(conversation, ct);
+        await AddToRollupsAsync(session, review.StoreId,
+            new Dictionary<DateOnly, DailyCounts> { [day] = default(DailyCounts) with { QcCount = countDelta, QcSum = sumDelta } }, ct);
     }
 
     /// <summary>The store's rollups for store-local dates from..to inclusive, one entry per day that has data.</summary>

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Vendor.Agreements.ServiceContracts;
+using Vendor.Agreements.Sla;
+using Vendor.Agreements.Stores;
+using Vendor.ServiceDefaults;
+
+namespace Vendor.Agreements.Ingestion;
+
+/// <summary>What one ingestion request stored (the domain event; the outbox publishes it as ConversationsRecorded).</summary>
+public sealed record ConversationsIngested(string StoreId, IReadOnlyList<Contracts.ConversationRecorded> Conversations);
+
+public sealed record IngestResult(string? ConversationId, string Status, IReadOnlyDictionary<string, string[]>? Errors = null);
+
+public sealed record IngestAnswer(int Accepted, int Updated, int Unchanged, int Rejected, IReadOnlyList<IngestResult> Results);
+
+public static class IngestionModule
+{
+    public const long MaxRequestBytes = 5 * 1024 * 1024;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static void Configure(StoreOptions options) =>
+        options.Events.MapEventType<ConversationsIngested>("conversations.ingested.v1");
+
+    public static void MapIngestion(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/sla/stores/{storeId}/conversations", async Task<IResult> (string storeId, HttpRequest request, IDocumentStore store,
+                TimeProvider clock, CancellationToken ct) =>
+            {
+                IngestRequest? body;
+                try
+                {
+                    body = await JsonSerializer.DeserializeAsync<IngestRequest>(request.Body, Json, ct);
+                }
+                catch (JsonException e)
+                {
+                    return Problems.Result(StatusCodes.Status400BadRequest, "Bad request", $"The body is not valid JSON: {e.Message}");
+                }
+                if (body?.Conversations is not { } conversations)
+                    return Problems.Validation(new Dictionary<string, string[]> { ["conversations"] = ["Required: a list of conversations."] });
+                if (conversations.Count > ConversationRules.MaxConversationsPerRequest)
+                    return Problems.Result(StatusCodes.Status413PayloadTooLarge, "Too many conversations",
+                        $"At most {ConversationRules.MaxConversationsPerRequest} conversations a request; split the batch.");
+
+                await using var session = store.LightweightSession();
+                var onboarded = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
+                if (onboarded is null) return StoresModule.NotOnboarded(storeId);
+                var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
+                return TypedResults.Ok(await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), ct));
+            })
+            .RequireCaller(Roles.Ops, Roles.Ingest)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
+            .WithTags("Ingestion").WithName("IngestConversations")
+            .WithSummary("Record finished or running conversations; idempotent by conversationId (ops, or the store's ingest key).")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(413);
+
+    public static async Task<IngestAnswer> Ingest(IDocumentSession session, Store store, ServiceContract? contract,
+        IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, CancellationToken ct)
+    {
+        var results = new IngestResult[inputs.Count];
+        var incoming = new Dictionary<string, (RecordedConversation Conversation, List<int> Positions)>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var (conversation, errors) = ConversationRules.Validate(inputs[i]);
+            if (conversation is null)
+            {
+                results[i] = new IngestResult(inputs[i].ConversationId, "rejected", errors);
+                continue;
+            }
+            // The same conversation twice in one batch: the second copy is merged like a re-post.
+            incoming[conversation.ConversationId] = incoming.TryGetValue(conversation.ConversationId, out var seen)
+                ? (ConversationRules.Merge(seen.Conversation, conversation), [.. seen.Positions, i])
+                : (conversation, [i]);
+        }
+
+        await session.BeginTransactionAsync(ct);
+        // One writer per store at a time: a re-post's merge and its rollup delta must see the latest row.
+        await using (var lockStore = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))") { Parameters = { new() { Value = $"ingest:{store.StoreId}" } } })
+            await session.ExecuteAsync(lockStore, ct);
+        var existing = await ConversationLedger.LoadAsync(session, store.StoreId, incoming.Keys, ct);
+
+        var rows = new List<LedgerRow>();
+        var recorded = new List<Contracts.ConversationRecorded>();
+        var deltas = new Dictionary<DateOnly, DailyCounts>();
+        foreach (var (id, (conversation, positions)) in incoming)
+        {
+            existing.TryGetValue(id, out var before);
+            var merged = before is null ? conversation : ConversationRules.Merge(before.Conversation, conversation);
+            string status;
+            if (before is not null && merged.Same(before.Conversation)) status = "unchanged";
+            else
+            {
+                status = before is null ? "accepted" : "updated";
+                var row = Measure(store, contract, merged, before);
+                rows.Add(row);
+                recorded.Add(Recorded(store.StoreId, row));
+                if (before is not null) deltas[before.LocalDate] = deltas.GetValueOrDefault(before.LocalDate) - before.Counts;
+                deltas[row.LocalDate] = deltas.GetValueOrDefault(row.LocalDate) + row.Counts;
+            }
+            foreach (var position in positions) results[position] = new IngestResult(id, status);
+        }
+
+        await ConversationLedger.WriteAsync(session, store.StoreId, rows, now, ct);
+        await ConversationLedger.AddToRollupsAsync(session, store.StoreId, deltas, ct);
+        if (recorded.Count > 0)
+        {
+            session.Events.Append($"conversations:{store.StoreId}", new ConversationsIngested(store.StoreId, recorded));
+            await SlaWatch.CheckCurrentMonthAsync(session, store, contract, now, ct);
+        }
+        await session.SaveChangesAsync(ct);
+
+        return new IngestAnswer(results.Count(r => r.Status == "accepted"), results.Count(r => r.Status == "updated"),
+            results.Count(r => r.Status == "unchanged"), results.Count(r => r.Status == "rejected"), results);
+    }
+
+    /// <summary>
+    /// The facts of a conversation under the calendar in force when it started and the attribution window of the
+    /// contract terms in force that day; QC reviews already folded in stay with it.
+    /// </summary>
+    public static LedgerRow Measure(Store store, ServiceContract? contract, RecordedConversation conversation, LedgerRow? before)
+    {
+        var calendar = store.CalendarAt(conversation.StartedAt);
+        var localDate = calendar.LocalDate(conversation.StartedAt);
+        var attribution = contract?.TermsOn(localDate)?.AttributionHours ?? ContractDecisions.DefaultAttributionHours;
+        var facts = ConversationMetrics.Compute(conversation.ForMetrics(), calendar, conversation.OrderPaidAt, attribution);
+        var counts = DailyCounts.Of(facts, conversation.Resolved ?? false, conversation.Rating, conversation.Kind == "presales")
+            with { QcCount = before?.Counts.QcCount ?? 0, QcSum = before?.Counts.QcSum ?? 0 };
+        return new LedgerRow(conversation, localDate, counts, (before?.Revision ?? 0) + 1) { Facts = facts };
+    }
+
+    private static Contracts.ConversationRecorded Recorded(string storeId, LedgerRow row)
+    {
+        var (c, f) = (row.Conversation, row.Facts!);
+        return new Contracts.ConversationRecorded(storeId, c.ConversationId, row.Revision, c.Channel, c.Kind, c.AgentIds, c.StartedAt,
+            row.LocalDate, c.Messages.Count, f.FirstResponseSeconds, f.AnsweredResponseSeconds.ToList(), f.Missed, f.Slow,
+            c.Resolved ?? false, c.Rating, c.Kind == "presales" && f.Converted);
+    }
+}

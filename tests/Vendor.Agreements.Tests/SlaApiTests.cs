@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Vendor.Agreements.Sla;
+using Vendor.Testing;
+
+namespace Vendor.Agreements.Tests;
+
+/// <summary>Agreements with its clock fixed on 2026-11-20 10:00 (Asia/Shanghai), so "the current month" is November 2026.</summary>
+public sealed class FixedClockAgreements : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.FromHours(8));
+    private ServiceHost<AgreementsApi> _factory = null!;
+    public WebApplicationFactory Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory = new ServiceHost<AgreementsApi>(await ServiceHost<AgreementsApi>.SettingsAsync());
+        Host = new WebApplicationFactory(_factory.WithWebHostBuilder(b =>
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)))));
+        Host.Factory.CreateClient();
+    }
+
+    public HttpClient Ops() => Host.Factory.CreateDefaultClient(new GatewaySigningHandler(
+        new ServiceDefaults.CallerIdentity("ops", ServiceDefaults.Roles.Ops, null), ServiceHost<AgreementsApi>.GatewaySecret, () => Now));
+
+    public async Task DisposeAsync()
+    {
+        await Host.Factory.DisposeAsync();
+        await _factory.DisposeAsync();
+    }
+
+    public sealed record WebApplicationFactory(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<AgreementsApi> Factory);
+}
+
+public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedClockAgreements>
+{
+    private readonly HttpClient _ops = agreements.Ops();
+
+    private static object Conversation(string id, int replySeconds, string kind = "presales", string? rating = null, bool? resolved = null,
+        string? paid = null, int day = 2, bool answered = true, params string[] extraCustomerMessagesAt)
+    {
+        var start = new DateTimeOffset(2026, 11, day, 10, 0, 0, TimeSpan.FromHours(8));
+        var messages = new List<object>
+        {
+            new { at = start.AddSeconds(-5).ToString("o"), from = "bot", text = "您好，欢迎光临" },
+            new { at = start.ToString("o"), from = "customer", text = "在吗？这个有货吗" },
+        };
+        if (answered) messages.Add(new { at = start.AddSeconds(replySeconds).ToString("o"), from = "agent", agentId = "a-1", text = "亲，有货的" });
+        messages.AddRange(extraCustomerMessagesAt.Select(at => (object)new { at, from = "customer", text = "好的" }));
+        return new { conversationId = id, channel = "chat", kind, messages, rating, resolved, orderPaidAt = paid };
+    }
+
+    private async Task<JsonElement> Post(string storeId, params object[] conversations)
+    {
+        var response = await _ops.PostAsJsonAsync($"/api/sla/stores/{storeId}/conversations", new { conversations });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task Onboard(string storeId, bool withContract = true)
+    {
+        Assert.Equal(HttpStatusCode.Created, (await _ops.PostAsJsonAsync("/api/sla/stores", new { storeId, name = storeId, platform = "tmall" })).StatusCode);
+        if (!withContract) return;
+        var contract = await _ops.PutAsJsonAsync($"/api/sla/stores/{storeId}/contract", new
+        {
+            monthlyFee = 100_000, currency = "CNY", atRiskPercent = 10, startsOn = "2026-08-01", endsOn = "2027-07-31",
+            headcount = new { presales = 4, aftersales = 2, hotline = 0 },
+            targets = new object[]
+            {
+                new { metric = "threeMinuteResponseRate", target = 0.9, allocationPercent = 20 },
+                new { metric = "missedRate", target = 0.05, allocationPercent = 30 },
+                new { metric = "firstResponseSeconds", target = 100, allocationPercent = 10 },
+                new { metric = "qcScore", target = 90, allocationPercent = 40 },
+            },
+        });
+        Assert.Equal(HttpStatusCode.Created, contract.StatusCode);
+    }
+
+    private static JsonElement Metric(JsonElement sla, string name) =>
+        sla.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == name);
+
+    [Fact]
+    public async Task Re_posting_changes_nothing_and_an_update_replaces_the_old_contribution()
+    {
+        await Onboard("sla-idem");
+        var first = await Post("sla-idem", Conversation("c1", 30), Conversation("c2", 300), Conversation("c3", 0, answered: false));
+        var again = await Post("sla-idem", Conversation("c1", 30), Conversation("c2", 300), Conversation("c3", 0, answered: false));
+        // c3 gets its answer late, and a rating: an update, not a fourth conversation.
+        var update = await Post("sla-idem", Conversation("c3", 60, rating: "satisfied"));
+
+        Assert.Equal(3, first.GetProperty("accepted").GetInt32());
+        Assert.Equal(3, again.GetProperty("unchanged").GetInt32());
+        Assert.Equal("updated", update.GetProperty("results")[0].GetProperty("status").GetString());
+
+        var sla = await _ops.GetFromJsonAsync<JsonElement>("/api/sla/stores/sla-idem/sla?from=2026-11-01&to=2026-11-30");
+        Assert.Equal(3, sla.GetProperty("conversations").GetInt64());
+        Assert.Equal((30 + 300 + 60) / 3.0, Metric(sla, "firstResponseSeconds").GetProperty("actual").GetDouble(), 3);
+        Assert.Equal(0, Metric(sla, "missedRate").GetProperty("actual").GetDouble());
+        Assert.Equal(2 / 3.0, Metric(sla, "threeMinuteResponseRate").GetProperty("actual").GetDouble(), 3);
+        Assert.Equal(1, Metric(sla, "satisfactionRate").GetProperty("actual").GetDouble());
+        Assert.Equal("noData", Metric(sla, "qcScore").GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, Metric(sla, "qcScore").GetProperty("actual").ValueKind);
+    }
+
+    [Fact]
+    public async Task One_bad_conversation_does_not_reject_the_batch()
+    {
+        await Onboard("sla-batch", withContract: false);
+        var noOffset = new { conversationId = "bad-1", channel = "chat", kind = "presales", messages = new[] { new { at = "2026-11-02T10:00:00", from = "customer" } } };
+        var badSender = new { conversationId = "bad-2", channel = "fax", kind = "presales", messages = new[] { new { at = "2026-11-02T10:00:00+08:00", from = "robot" } } };
+
+        var answer = await Post("sla-batch", Conversation("good-1", 10), noOffset, badSender);
+
+        Assert.Equal(1, answer.GetProperty("accepted").GetInt32());
+        Assert.Equal(2, answer.GetProperty("rejected").GetInt32());
+        var results = answer.GetProperty("results");
+        Assert.True(results[1].GetProperty("errors").TryGetProperty("messages[0].at", out _));
+        Assert.True(results[2].GetProperty("errors").TryGetProperty("channel", out _));
+        Assert.True(results[2].GetProperty("errors").TryGetProperty("messages[0].from", out _));
+        var sla = await _ops.GetFromJsonAsync<JsonElement>("/api/sla/stores/sla-batch/sla?from=2026-11-01&to=2026-11-30");
+        Assert.Equal(1, sla.GetProperty("conversations").GetInt64());
+        Assert.Equal(JsonValueKind.Null, Metric(sla, "missedRate").GetProperty("status").ValueKind); // no contract: no target, no status
+    }
+
+    [Fact]
+    public async Task The_monthly_report_credits_missed_targets_and_breaches_are_recorded_once_per_change()
+    {
+        await Onboard("sla-report");
+        // November: 2 of 4 first turns within 3 minutes (0.5 < 0.9: missed), 1 of 4 missed (0.25 > 0.05: missed),
+        // mean FRT of the answered three (10+20+400)/3 = 143.3 > 100: missed; no QC reviews: noData, no credit.
+        await Post("sla-report", Conversation("r1", 10), Conversation("r2", 20), Conversation("r3", 400), Conversation("r4", 0, answered: false));
+        // October, for the trend.
+        await Post("sla-report", Shift(Conversation("o1", 10), -31));
+
+        var report = await _ops.GetFromJsonAsync<JsonElement>("/api/sla/stores/sla-report/reports/2026-11");
+        Assert.Equal(10_000, report.GetProperty("atRiskPool").GetDecimal());
+        var lines = report.GetProperty("lines").EnumerateArray().ToDictionary(l => l.GetProperty("metric").GetString()!);
+        Assert.Equal("missed", lines["threeMinuteResponseRate"].GetProperty("status").GetString());
+        Assert.Equal(2_000, lines["threeMinuteResponseRate"].GetProperty("credit").GetDecimal());
+        Assert.Equal(3_000, lines["missedRate"].GetProperty("credit").GetDecimal());
+        Assert.Equal(1_000, lines["firstResponseSeconds"].GetProperty("credit").GetDecimal());
+        Assert.Equal("noData", lines["qcScore"].GetProperty("status").GetString());
+        Assert.Equal(0, lines["qcScore"].GetProperty("credit").GetDecimal());
+        Assert.Equal(6_000, report.GetProperty("totalCredit").GetDecimal());
+        Assert.Equal("2026-10", lines["threeMinuteResponseRate"].GetProperty("trend")[0].GetProperty("month").GetString());
+
+        var csv = await _ops.GetAsync("/api/sla/stores/sla-report/reports/2026-11.csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var text = await csv.Content.ReadAsStringAsync();
+        Assert.Contains("sla-report,2026-11,missedRate,0.05,0.25,missed,30,3000.00,CNY,", text);
+        Assert.Contains("sla-report,2026-11,total,,,,,6000.00,CNY,", text);
+
+        // The same data again: no new status changes.
+        await Post("sla-report", Conversation("r1", 10));
+        var store = agreements.Host.Factory.Services.GetRequiredService<IDocumentStore>();
+        await using var session = store.QuerySession();
+        var changes = (await session.Events.FetchStreamAsync(SlaMonth.StreamKey("sla-report", "2026-11"))).Select(e => (SlaStatusChanged)e.Data).ToList();
+        Assert.Equal(["firstResponseSeconds", "missedRate", "threeMinuteResponseRate"], changes.Select(c => c.Metric).Order());
+        Assert.All(changes, c => Assert.Equal(MetricStatus.Missed, c.To));
+        Assert.IsType<Contracts.SlaBreached>(IntegrationEvents.Map(new JasperFx.Events.Event<SlaStatusChanged>(changes[0])));
+    }
+
+    [Fact]
+    public async Task Qc_reviews_fold_into_qc_score_once_and_a_re_score_replaces_the_score()
+    {
+        await Onboard("sla-qc");
+        await Post("sla-qc", Conversation("q1", 10), Conversation("q2", 10));
+        var bus = agreements.Host.Factory.Services.GetRequiredService<IBus>();
+        var id = Guid.NewGuid();
+        var review = new Contracts.QcReviewCompleted("rv-1", "sla-qc", "q1", "a-1", 80, FixedClockAgreements.Now);
+        await bus.Publish(review, c => c.MessageId = id);
+        await bus.Publish(review, c => c.MessageId = id);
+        await bus.Publish(new Contracts.QcReviewCompleted("rv-2", "sla-qc", "q2", "a-1", 100, FixedClockAgreements.Now));
+        await Eventually.Until(() => QcScore("sla-qc"), s => s == 90, what: "qcScore 90");
+
+        await bus.Publish(review with { Score = 60 });
+        await Eventually.Until(() => QcScore("sla-qc"), s => s == 80, what: "re-scored qcScore 80");
+        // Re-posting a reviewed conversation keeps its review.
+        await Post("sla-qc", Conversation("q1", 10, rating: "neutral"));
+        Assert.Equal(80, await QcScore("sla-qc"));
+    }
+
+    private async Task<double?> QcScore(string storeId)
+    {
+        var sla = await _ops.GetFromJsonAsync<JsonElement>($"/api/sla/stores/{storeId}/sla?from=2026-11-01&to=2026-11-30");
+        var actual = Metric(sla, "qcScore").GetProperty("actual");
+        return actual.ValueKind == JsonValueKind.Null ? null : actual.GetDouble();
+    }
+
+    private static object Shift(object conversation, int days)
+    {
+        var json = JsonSerializer.Serialize(conversation);
+        var shifted = json.Replace("2026-11-02", new DateOnly(2026, 11, 2).AddDays(days).ToString("yyyy-MM-dd"));
+        return JsonSerializer.Deserialize<JsonElement>(shifted);
+    }
+}
