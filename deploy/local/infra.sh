@@ -57,6 +57,9 @@ unix_socket_directories = '/tmp'
 max_connections = 300
 shared_buffers = 512MB
 fsync = on
+# Ingestion writes ~1 GB of WAL a minute at full speed: fewer, calmer checkpoints.
+max_wal_size = 4GB
+checkpoint_timeout = 15min
 CONF
   fi
   as_user postgres "'$PG_BIN/pg_ctl' -D '$PG_DATA' -l '$PG_DATA/server.log' -w -t 60 start >/dev/null"

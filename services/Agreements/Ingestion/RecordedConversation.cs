@@ -28,7 +28,13 @@ public sealed record RecordedConversation(string ConversationId, string Channel,
         && Rating == other.Rating && OrderPaidAt == other.OrderPaidAt && Messages.SequenceEqual(other.Messages);
 
     public IReadOnlyList<Message> ForMetrics() =>
-        Messages.Select(m => new Message(m.At, Enum.Parse<Sender>(m.From, ignoreCase: true), m.AgentId)).ToList();
+        Messages.Select(m => new Message(m.At, m.From switch
+        {
+            "customer" => Sender.Customer,
+            "agent" => Sender.Agent,
+            "bot" => Sender.Bot,
+            _ => Sender.System,
+        }, m.AgentId)).ToList();
 }
 
 public static partial class ConversationRules

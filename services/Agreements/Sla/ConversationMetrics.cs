@@ -22,7 +22,8 @@ public sealed record ConversationFacts(
     /// <summary>First turn answered within 180 s, inclusive (3分钟人工响应率).</summary>
     public bool AnsweredWithinThreeMinutes => FirstResponseSeconds is <= 180;
 
-    public IEnumerable<double> AnsweredResponseSeconds => Turns.Where(t => t.ResponseSeconds is not null).Select(t => t.ResponseSeconds!.Value);
+    public IReadOnlyList<double> AnsweredResponseSeconds { get; } =
+        Turns.Where(t => t.ResponseSeconds is not null).Select(t => t.ResponseSeconds!.Value).ToList();
 }
 
 public static class ConversationMetrics

@@ -20,7 +20,7 @@ public readonly record struct DailyCounts(
         WithCustomer: facts.HasCustomerMessage ? 1 : 0,
         FirstAnswered: facts.FirstTurnAnswered ? 1 : 0,
         FrtSum: facts.FirstResponseSeconds ?? 0,
-        TurnsAnswered: facts.AnsweredResponseSeconds.Count(),
+        TurnsAnswered: facts.AnsweredResponseSeconds.Count,
         ResponseSum: facts.AnsweredResponseSeconds.Sum(),
         Within3: facts.HasCustomerMessage && facts.AnsweredWithinThreeMinutes ? 1 : 0,
         Missed: facts.Missed ? 1 : 0,

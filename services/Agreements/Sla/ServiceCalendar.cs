@@ -31,7 +31,10 @@ public sealed record ServiceCalendar(
     public static ServiceCalendar AlwaysOpen(string timeZone = DefaultTimeZone) =>
         new(timeZone, [new HoursBlock(TimeOnly.MinValue, TimeOnly.MinValue)], EveryDay, [], [], DefaultSlowThresholdSeconds);
 
-    private TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo> Zones = new();
+
+    // Looked up once per zone: the hot path measures every turn of thousands of conversations a second.
+    private TimeZoneInfo Zone => Zones.GetOrAdd(TimeZone, TimeZoneInfo.FindSystemTimeZoneById);
 
     public bool IsOpenDay(DateOnly day) =>
         !Holidays.Contains(day) && (MakeUpWorkdays.Contains(day) || OpenDays.Contains(IsoDay(day)));
@@ -60,7 +63,7 @@ public sealed record ServiceCalendar(
     /// <summary>Service intervals of the given local days as instants, ordered by start.</summary>
     private IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> Intervals(DateOnly firstDay, DateOnly lastDay, TimeZoneInfo zone)
     {
-        var blocks = ServiceHours.OrderBy(b => b.Start).ToList();
+        var blocks = ServiceHours.Count == 1 ? ServiceHours : ServiceHours.OrderBy(b => b.Start).ToList();
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
         {
             if (!IsOpenDay(day)) continue;

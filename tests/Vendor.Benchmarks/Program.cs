@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+// ./vendor bench ingest | sla : load tests against the local stack through the gateway, each with a baseline measured in the same run.
+var options = Options.Parse(args);
+return options.Command switch
+{
+    "ingest" => await IngestBench.Run(options),
+    "sla" => await SlaLatencyBench.Run(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Vendor.Benchmarks ingest|sla --gateway URL --ops-key KEY --postgres CONNSTR [--seconds 30] [--clients 8] [--batch 500] [--stores 4] [--conversations 1000000]");
+    return 2;
+}
+
+sealed record Options(string Command, Uri Gateway, string OpsKey, string Postgres, int Seconds, int Clients, int Batch, int Stores, int Conversations)
+{
+    public static Options Parse(string[] args)
+    {
+        string Arg(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+        return new(args.FirstOrDefault() ?? "", new Uri(Arg("--gateway", "http://127.0.0.1:5080")), Arg("--ops-key", ""),
+            Arg("--postgres", "Host=127.0.0.1;Port=5432;Database=vendor;Username=postgres"), int.Parse(Arg("--seconds", "30")),
+            int.Parse(Arg("--clients", "8")), int.Parse(Arg("--batch", "500")), int.Parse(Arg("--stores", "4")),
+            int.Parse(Arg("--conversations", "1000000")));
+    }
+}
+
+/// <summary>Realistic conversations: about 8 messages (customer, bot, agent turns), Chinese text, ~2 KB of JSON each.</summary>
+static class Conversations
+{
+    private static readonly string[] Questions = ["在吗？这款还有货吗", "请问什么时候发货呀", "可以开发票吗", "尺码偏大还是偏小", "能便宜一点吗", "退货运费谁出"];
+    private static readonly string[] Answers = ["亲，在的，有货哦", "今天下午四点前下单当天发货", "可以的亲，下单备注抬头", "建议按平时尺码拍", "亲，现在已经是活动价啦", "七天无理由，运费险会赔付的"];
+
+    public static string Batch(string prefix, int count, DateTimeOffset day, Random random)
+    {
+        var json = new StringBuilder(count * 2200);
+        json.Append("{\"conversations\":[");
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0) json.Append(',');
+            var start = day.AddSeconds(random.Next(0, 86_000));
+            var t = start;
+            string At() => (t = t.AddSeconds(random.Next(5, 200))).ToString("yyyy-MM-ddTHH:mm:sszzz");
+            var q = random.Next(Questions.Length);
+            json.Append($"{{\"conversationId\":\"{prefix}-{i}\",\"channel\":\"chat\",\"kind\":\"{(i % 3 == 0 ? "aftersales" : "presales")}\",\"messages\":[");
+            json.Append($"{{\"at\":\"{start:yyyy-MM-ddTHH:mm:sszzz}\",\"from\":\"customer\",\"text\":\"{Questions[q]}\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"bot\",\"text\":\"您好，欢迎光临本店，客服马上为您服务\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"a-{random.Next(1, 40)}\",\"text\":\"{Answers[q]}\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"customer\",\"text\":\"{Questions[(q + 1) % Questions.Length]}\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"a-{random.Next(1, 40)}\",\"text\":\"{Answers[(q + 1) % Answers.Length]}\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"customer\",\"text\":\"好的谢谢\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"a-{random.Next(1, 40)}\",\"text\":\"不客气亲，祝您购物愉快\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"system\",\"text\":\"会话已结束\"}}]");
+            json.Append($",\"resolved\":{(random.Next(10) < 8 ? "true" : "false")},\"rating\":\"{(random.Next(10) < 7 ? "satisfied" : "neutral")}\"");
+            if (random.Next(4) == 0) json.Append($",\"orderPaidAt\":\"{t.AddHours(random.Next(1, 60)):yyyy-MM-ddTHH:mm:sszzz}\"");
+            json.Append('}');
+        }
+        return json.Append("]}").ToString();
+    }
+}
+
+static class Http
+{
+    public static HttpClient Client(Uri gateway, string key)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = gateway, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    public static async Task<string> StoreWithIngestKey(HttpClient ops, string storeId, string role = "ingest")
+    {
+        var onboard = await ops.PostAsJsonAsync("/api/sla/stores", new { storeId, name = storeId, platform = "tmall", timeZone = "Asia/Shanghai",
+            serviceHours = new[] { new { start = "08:00", end = "00:00" } } });
+        if (!onboard.IsSuccessStatusCode) throw new InvalidOperationException($"onboarding {storeId}: {(int)onboard.StatusCode} {await onboard.Content.ReadAsStringAsync()}");
+        var key = await ops.PostAsJsonAsync("/api/keys", new { name = $"bench {role} {storeId}", role, storeId });
+        key.EnsureSuccessStatusCode();
+        return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+    }
+
+    public static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+}
+
+static class IngestBench
+{
+    public static async Task<int> Run(Options o)
+    {
+        var run = DateTime.UtcNow.ToString("MMddHHmmss");
+        var ops = Http.Client(o.Gateway, o.OpsKey);
+        var stores = new List<(string Id, HttpClient Client)>();
+        for (var s = 0; s < o.Stores; s++)
+        {
+            var id = $"bench-{run}-{s}";
+            stores.Add((id, Http.Client(o.Gateway, await Http.StoreWithIngestKey(ops, id))));
+        }
+        var day = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(8));
+        var templates = Enumerable.Range(0, 16).Select(i => Conversations.Batch("__ID__", o.Batch, day.AddDays(i % 28), new Random(i))).ToArray();
+        // The baseline first, on a quiet machine (afterwards the outbox is still publishing the run's backlog).
+        var baseline = await CopyBaseline(o.Postgres, templates, 200_000);
+        Console.WriteLine($"ingest: {o.Clients} clients, batches of {o.Batch} conversations (~{templates[0].Length / o.Batch} bytes each), {o.Stores} stores, {o.Seconds} s after a 15 s warm-up (JIT tiering)");
+
+        var sent = 0L;
+        long accepted = 0, rejected = 0;
+        var latencies = new List<double>();
+        var measuring = false;
+        var stop = DateTime.UtcNow.AddSeconds(15 + o.Seconds);
+        var clock = new Stopwatch();
+        _ = Task.Delay(15_000).ContinueWith(_ => { Interlocked.Exchange(ref accepted, 0); lock (latencies) latencies.Clear(); measuring = true; clock.Start(); });
+        await Task.WhenAll(Enumerable.Range(0, o.Clients).Select(async c =>
+        {
+            var n = 0;
+            while (DateTime.UtcNow < stop)
+            {
+                var batch = Interlocked.Increment(ref sent);
+                var (storeId, client) = stores[(int)(batch % stores.Count)];
+                var body = templates[batch % templates.Length].Replace("__ID__", $"{c}-{n++}");
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.PostAsync($"/api/sla/stores/{storeId}/conversations", new StringContent(body, Encoding.UTF8, "application/json"));
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (!response.IsSuccessStatusCode) { Console.Error.WriteLine($"HTTP {(int)response.StatusCode}: {answer}"); continue; }
+                Interlocked.Add(ref accepted, answer.GetProperty("accepted").GetInt32());
+                Interlocked.Add(ref rejected, answer.GetProperty("rejected").GetInt32());
+                if (measuring) lock (latencies) latencies.Add(elapsed);
+            }
+        }));
+        clock.Stop();
+        var rate = accepted / clock.Elapsed.TotalSeconds;
+        latencies.Sort();
+
+        Console.WriteLine($"ingest through the gateway: {accepted:N0} conversations in {clock.Elapsed.TotalSeconds:F1} s = {rate:N0} conversations/s " +
+                          $"(rejected {rejected}); request p50 {Http.Percentile(latencies, 0.5):F0} ms, p99 {Http.Percentile(latencies, 0.99):F0} ms");
+        Console.WriteLine($"baseline, raw Npgsql binary COPY of the same rows into a plain table: {baseline:N0} rows/s");
+        Console.WriteLine($"RATIO ingest/baseline = {rate / baseline:F3}   (targets: >= 5,000 conversations/s and >= 0.3 of the baseline)");
+        return 0;
+    }
+
+    /// <summary>The same conversations (store, id, start, JSON body) written with binary COPY into a plain table.</summary>
+    private static async Task<double> CopyBaseline(string postgres, string[] templates, int rows)
+    {
+        var bodies = templates.SelectMany(t => JsonDocument.Parse(t.Replace("__ID__", "x")).RootElement.GetProperty("conversations").EnumerateArray()
+            .Select(c => c.GetRawText())).ToArray();
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("DROP TABLE IF EXISTS public.bench_copy_baseline; CREATE TABLE public.bench_copy_baseline " +
+                                                    "(store_id text, conversation_id text, started_at timestamptz, body jsonb, PRIMARY KEY (store_id, conversation_id))", connection))
+            await create.ExecuteNonQueryAsync();
+        var clock = Stopwatch.StartNew();
+        await using (var import = await connection.BeginBinaryImportAsync("COPY public.bench_copy_baseline (store_id, conversation_id, started_at, body) FROM STDIN (FORMAT BINARY)"))
+        {
+            var start = DateTimeOffset.UtcNow;
+            for (var i = 0; i < rows; i++)
+            {
+                await import.StartRowAsync();
+                await import.WriteAsync("bench-baseline", NpgsqlDbType.Text);
+                await import.WriteAsync($"c-{i}", NpgsqlDbType.Text);
+                await import.WriteAsync(start.AddSeconds(i), NpgsqlDbType.TimestampTz);
+                await import.WriteAsync(bodies[i % bodies.Length], NpgsqlDbType.Jsonb);
+            }
+            await import.CompleteAsync();
+        }
+        clock.Stop();
+        await using (var drop = new NpgsqlCommand("DROP TABLE public.bench_copy_baseline", connection)) await drop.ExecuteNonQueryAsync();
+        return rows / clock.Elapsed.TotalSeconds;
+    }
+}
+
+static class SlaLatencyBench
+{
+    /// <summary>p99 of GET .../sla for a store holding o.Conversations conversations in one month, through the gateway with its store key.</summary>
+    public static async Task<int> Run(Options o)
+    {
+        var ops = Http.Client(o.Gateway, o.OpsKey);
+        var storeId = $"bench-sla-{o.Conversations}";
+        var exists = (await ops.GetAsync($"/api/sla/stores/{storeId}")).IsSuccessStatusCode;
+        var ingestKey = exists
+            ? await IssueKey(ops, storeId, "ingest")
+            : await Http.StoreWithIngestKey(ops, storeId);
+        var storeKey = await IssueKey(ops, storeId, "store");
+        var reader = Http.Client(o.Gateway, storeKey);
+        const string range = "from=2026-11-01&to=2026-11-30";
+
+        var held = (await reader.GetFromJsonAsync<JsonElement>($"/api/sla/stores/{storeId}/sla?{range}")).GetProperty("conversations").GetInt64();
+        if (held < o.Conversations)
+        {
+            Console.WriteLine($"seeding {storeId} with {o.Conversations:N0} conversations in November 2026 through the gateway (has {held:N0})...");
+            var ingest = Http.Client(o.Gateway, ingestKey);
+            var batches = (o.Conversations + o.Batch - 1) / o.Batch;
+            var next = (int)(held / o.Batch);
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, o.Clients).Select(async _ =>
+            {
+                int b;
+                while ((b = Interlocked.Increment(ref next) - 1) < batches)
+                {
+                    var body = Conversations.Batch($"m{b}", o.Batch, new DateTimeOffset(2026, 11, 1 + b % 30, 0, 0, 0, TimeSpan.FromHours(8)), new Random(b));
+                    (await ingest.PostAsync($"/api/sla/stores/{storeId}/conversations", new StringContent(body, Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+                }
+            }));
+            Console.WriteLine($"seeded in {clock.Elapsed.TotalSeconds:F0} s");
+        }
+
+        // Baseline in the same run: the gateway's own /health/live (no backend, no database).
+        var baseline = await Measure(reader, "/health/live", o.Clients, 2000);
+        var sla = await Measure(reader, $"/api/sla/stores/{storeId}/sla?{range}", o.Clients, 3000);
+        var count = (await reader.GetFromJsonAsync<JsonElement>($"/api/sla/stores/{storeId}/sla?{range}")).GetProperty("conversations").GetInt64();
+        Console.WriteLine($"SLA API, store with {count:N0} conversations in the month, {o.Clients} concurrent readers, through the gateway: " +
+                          $"p50 {sla.P50:F2} ms, p99 {sla.P99:F2} ms, max {sla.Max:F2} ms  (target p99 < 20 ms)");
+        Console.WriteLine($"baseline, gateway /health/live: p50 {baseline.P50:F2} ms, p99 {baseline.P99:F2} ms; RATIO p99 sla/baseline = {sla.P99 / baseline.P99:F1}");
+        return 0;
+    }
+
+    private static async Task<string> IssueKey(HttpClient ops, string storeId, string role)
+    {
+        var key = await ops.PostAsJsonAsync("/api/keys", new { name = $"bench {role} {storeId}", role, storeId });
+        key.EnsureSuccessStatusCode();
+        return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+    }
+
+    private static async Task<(double P50, double P99, double Max)> Measure(HttpClient client, string path, int concurrency, int requests)
+    {
+        for (var i = 0; i < 100; i++) (await client.GetAsync(path)).EnsureSuccessStatusCode();
+        var latencies = new List<double>();
+        var left = requests;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Interlocked.Decrement(ref left) >= 0)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync(path);
+                await response.Content.ReadAsByteArrayAsync();
+                var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                response.EnsureSuccessStatusCode();
+                lock (latencies) latencies.Add(ms);
+            }
+        }));
+        latencies.Sort();
+        return (Http.Percentile(latencies, 0.5), Http.Percentile(latencies, 0.99), latencies[^1]);
+    }
+}
