@@ -53,7 +53,7 @@ static class Conversations
             var t = start;
             string At() => (t = t.AddSeconds(random.Next(5, 200))).ToString("yyyy-MM-ddTHH:mm:sszzz");
             var q = random.Next(Questions.Length);
-            json.Append($"{{\"conversationId\":\"{prefix}-{i}\",\"channel\":\"chat\",\"kind\":\"{(i % 3 == 0 ? "aftersales" : "presales")}\",\"messages\":[");
+            json.Append($"{{\"conversationId\":\"{prefix}-{i:D4}\",\"channel\":\"chat\",\"kind\":\"{(i % 3 == 0 ? "aftersales" : "presales")}\",\"messages\":[");
             json.Append($"{{\"at\":\"{start:yyyy-MM-ddTHH:mm:sszzz}\",\"from\":\"customer\",\"text\":\"{Questions[q]}\"}},");
             json.Append($"{{\"at\":\"{At()}\",\"from\":\"bot\",\"text\":\"您好，欢迎光临本店，客服马上为您服务\"}},");
             json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"a-{random.Next(1, 40)}\",\"text\":\"{Answers[q]}\"}},");
@@ -124,7 +124,8 @@ static class IngestBench
             {
                 var batch = Interlocked.Increment(ref sent);
                 var (storeId, client) = stores[(int)(batch % stores.Count)];
-                var body = templates[batch % templates.Length].Replace("__ID__", $"{c}-{n++}");
+                // Ids grow like a chat platform's (zero-padded, time-ordered), not in random order.
+                var body = templates[batch % templates.Length].Replace("__ID__", $"{run}-{c:D2}-{n++:D8}");
                 var started = Stopwatch.GetTimestamp();
                 using var response = await client.PostAsync($"/api/sla/stores/{storeId}/conversations", new StringContent(body, Encoding.UTF8, "application/json"));
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
