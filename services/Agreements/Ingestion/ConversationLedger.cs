@@ -71,47 +71,58 @@ public static class ConversationLedger
         return rows;
     }
 
-    /// <summary>Upserts conversation rows: binary COPY into a temporary table, then one INSERT ... ON CONFLICT.</summary>
+    /// <summary>
+    /// Writes conversation rows. New ones (revision 1) go straight in with binary COPY: the caller holds the store's
+    /// ingestion lock and has seen they do not exist. Updated ones go through a temporary table and one
+    /// INSERT ... ON CONFLICT DO UPDATE.
+    /// </summary>
     public static async Task WriteAsync(IDocumentSession session, string storeId, IReadOnlyList<LedgerRow> rows, DateTimeOffset now,
         CancellationToken ct)
     {
-        if (rows.Count == 0) return;
         var connection = session.Connection!;
+        var fresh = rows.Where(r => r.Revision == 1).ToList();
+        var updated = rows.Where(r => r.Revision > 1).ToList();
+        if (fresh.Count > 0) await CopyAsync(connection, $"{Schema}.conversations", storeId, fresh, now, ct);
+        if (updated.Count == 0) return;
+
         await using (var create = new NpgsqlCommand(
                          $"CREATE TEMP TABLE IF NOT EXISTS incoming_conversations (LIKE {Schema}.conversations) ON COMMIT DELETE ROWS", connection))
             await create.ExecuteNonQueryAsync(ct);
-
-        await using (var import = await connection.BeginBinaryImportAsync(
-                         $"COPY incoming_conversations (store_id, conversation_id, local_date, started_at, channel, kind, body, revision, updated_at, {CountColumns}) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var row in rows)
-            {
-                var c = row.Conversation;
-                await import.StartRowAsync(ct);
-                await import.WriteAsync(storeId, NpgsqlDbType.Text, ct);
-                await import.WriteAsync(c.ConversationId, NpgsqlDbType.Text, ct);
-                await import.WriteAsync(row.LocalDate, NpgsqlDbType.Date, ct);
-                await import.WriteAsync(c.StartedAt, NpgsqlDbType.TimestampTz, ct);
-                await import.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
-                await import.WriteAsync(c.Kind, NpgsqlDbType.Text, ct);
-                await import.WriteAsync(JsonSerializer.Serialize(c, Json), NpgsqlDbType.Jsonb, ct);
-                await import.WriteAsync(row.Revision, NpgsqlDbType.Integer, ct);
-                await import.WriteAsync(now.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-                foreach (var value in row.Counts.Values())
-                {
-                    if (value is double d) await import.WriteAsync(d, NpgsqlDbType.Double, ct);
-                    else await import.WriteAsync((long)value, NpgsqlDbType.Bigint, ct);
-                }
-            }
-            await import.CompleteAsync(ct);
-        }
-
+        await CopyAsync(connection, "incoming_conversations", storeId, updated, now, ct);
         var updates = string.Join(", ", new[] { "local_date", "started_at", "channel", "kind", "body", "revision", "updated_at" }
             .Concat(DailyCounts.Columns).Select(c => $"{c} = excluded.{c}"));
         await using var upsert = new NpgsqlCommand(
             $"INSERT INTO {Schema}.conversations SELECT * FROM incoming_conversations ON CONFLICT (store_id, conversation_id) DO UPDATE SET {updates}",
             connection);
         await upsert.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, string storeId, IReadOnlyList<LedgerRow> rows,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        await using var import = await connection.BeginBinaryImportAsync(
+            $"COPY {table} (store_id, conversation_id, local_date, started_at, channel, kind, body, revision, updated_at, {CountColumns}) FROM STDIN (FORMAT BINARY)", ct);
+        var updatedAt = now.ToUniversalTime();
+        foreach (var row in rows)
+        {
+            var c = row.Conversation;
+            await import.StartRowAsync(ct);
+            await import.WriteAsync(storeId, NpgsqlDbType.Text, ct);
+            await import.WriteAsync(c.ConversationId, NpgsqlDbType.Text, ct);
+            await import.WriteAsync(row.LocalDate, NpgsqlDbType.Date, ct);
+            await import.WriteAsync(c.StartedAt, NpgsqlDbType.TimestampTz, ct);
+            await import.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
+            await import.WriteAsync(c.Kind, NpgsqlDbType.Text, ct);
+            await import.WriteAsync(JsonSerializer.Serialize(c, Json), NpgsqlDbType.Jsonb, ct);
+            await import.WriteAsync(row.Revision, NpgsqlDbType.Integer, ct);
+            await import.WriteAsync(updatedAt, NpgsqlDbType.TimestampTz, ct);
+            foreach (var value in row.Counts.Values())
+            {
+                if (value is double d) await import.WriteAsync(d, NpgsqlDbType.Double, ct);
+                else await import.WriteAsync((long)value, NpgsqlDbType.Bigint, ct);
+            }
+        }
+        await import.CompleteAsync(ct);
     }
 
     /// <summary>Adds per-day deltas to the store's rollups (negative parts remove a re-posted conversation's old contribution).</summary>
