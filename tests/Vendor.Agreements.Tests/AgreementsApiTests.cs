@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Vendor.ServiceDefaults;
 using Vendor.Testing;
 
@@ -58,5 +60,56 @@ public class AgreementsApiTests(ServiceFixture<AgreementsApi> fixture) : IClassF
         var view = await changed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         Assert.Equal("08:00", view.GetProperty("serviceHours")[0].GetProperty("start").GetString());
         Assert.Equal("2027-01-01", view.GetProperty("holidays")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("POST", "/conversations", """{"conversations":[null,{"conversationId":"n1","channel":"chat","kind":"presales","messages":[null]}]}""", 200)]
+    [InlineData("POST", "/conversations", """{"conversations":[{"conversationId":"n2","channel":"chat","kind":"presales","messages":[{"at":"9999-12-31T23:59:59+14:00","from":"customer"}]}]}""", 200)]
+    [InlineData("POST", "/conversations", """{"conversations":"all of them"}""", 400)]
+    [InlineData("POST", "/conversations", """{"conversations":[{"conversationId":"n3","resolved":"yes"}]}""", 400)]
+    [InlineData("PUT", "/contract", """{"monthlyFee":100,"atRiskPercent":10,"startsOn":"2026-01-01","endsOn":"2026-12-31","targets":[null]}""", 400)]
+    [InlineData("PUT", "/contract", """{"monthlyFee":1e40,"atRiskPercent":10,"startsOn":"2026-01-01","endsOn":"2026-12-31"}""", 400)]
+    [InlineData("PUT", "/contract", """{"monthlyFee":100,"atRiskPercent":10,"startsOn":"0001-01-01","endsOn":"9999-12-31"}""", 400)]
+    [InlineData("GET", "/reports/9999-12", null, 400)]
+    [InlineData("GET", "/reports/2026-13.csv", null, 400)]
+    [InlineData("GET", "/sla?from=0001-01-01&to=0001-01-02", null, 400)]
+    [InlineData("GET", "/sla?from=2026-11-30&to=2026-11-01", null, 400)]
+    [InlineData("PUT", "/calendar", """{"serviceHours":[{"start":"25:00","end":"08:00"}]}""", 400)]
+    public async Task Bad_input_is_a_4xx_problem_or_a_per_conversation_rejection_never_a_500(string method, string path, string? body, int status)
+    {
+        var ops = fixture.Host.OpsClient();
+        await ops.PostAsJsonAsync("/api/sla/stores", new { storeId = "svc-bad", name = "Bad", platform = "jd" });
+
+        var response = await ops.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/api/sla/stores/svc-bad" + path)
+        {
+            Content = body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        });
+
+        Assert.Equal(status, (int)response.StatusCode);
+        if (status >= 400) Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        else Assert.Contains("\"rejected\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_store_snapshot_from_before_calendars_is_served_round_the_clock()
+    {
+        var store = fixture.Host.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.Store(new Stores.Store("store:svc-legacy", "svc-legacy", "Legacy", "taobao", "Asia/Shanghai",
+                DateTimeOffset.UtcNow.AddYears(-1), null!, 1));
+            await session.SaveChangesAsync();
+        }
+        var ops = fixture.Host.OpsClient();
+
+        var read = await ops.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/sla/stores/svc-legacy");
+        var ingest = await ops.PostAsJsonAsync("/api/sla/stores/svc-legacy/conversations", new
+        {
+            conversations = new[] { new { conversationId = "l1", channel = "chat", kind = "aftersales",
+                messages = new[] { new { at = "2026-11-02T03:00:00+08:00", from = "customer" }, new { at = "2026-11-02T03:01:00+08:00", from = "agent" } } } },
+        });
+
+        Assert.Equal("00:00", read.GetProperty("serviceHours")[0].GetProperty("start").GetString());
+        Assert.Equal(HttpStatusCode.OK, ingest.StatusCode);
     }
 }

@@ -91,18 +91,19 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
         await Onboard("sla-idem");
         var first = await Post("sla-idem", Conversation("c1", 30), Conversation("c2", 300), Conversation("c3", 0, answered: false));
         var again = await Post("sla-idem", Conversation("c1", 30), Conversation("c2", 300), Conversation("c3", 0, answered: false));
-        // c3 gets its answer late, and a rating: an update, not a fourth conversation.
-        var update = await Post("sla-idem", Conversation("c3", 60, rating: "satisfied"));
+        // c3 gets its answer late, and a rating: an update, not another conversation; c4 is new in the same batch.
+        var update = await Post("sla-idem", Conversation("c3", 60, rating: "satisfied"), Conversation("c4", 10));
 
         Assert.Equal(3, first.GetProperty("accepted").GetInt32());
         Assert.Equal(3, again.GetProperty("unchanged").GetInt32());
         Assert.Equal("updated", update.GetProperty("results")[0].GetProperty("status").GetString());
+        Assert.Equal("accepted", update.GetProperty("results")[1].GetProperty("status").GetString());
 
         var sla = await _ops.GetFromJsonAsync<JsonElement>("/api/sla/stores/sla-idem/sla?from=2026-11-01&to=2026-11-30");
-        Assert.Equal(3, sla.GetProperty("conversations").GetInt64());
-        Assert.Equal((30 + 300 + 60) / 3.0, Metric(sla, "firstResponseSeconds").GetProperty("actual").GetDouble(), 3);
+        Assert.Equal(4, sla.GetProperty("conversations").GetInt64());
+        Assert.Equal((30 + 300 + 60 + 10) / 4.0, Metric(sla, "firstResponseSeconds").GetProperty("actual").GetDouble(), 3);
         Assert.Equal(0, Metric(sla, "missedRate").GetProperty("actual").GetDouble());
-        Assert.Equal(2 / 3.0, Metric(sla, "threeMinuteResponseRate").GetProperty("actual").GetDouble(), 3);
+        Assert.Equal(3 / 4.0, Metric(sla, "threeMinuteResponseRate").GetProperty("actual").GetDouble(), 3);
         Assert.Equal(1, Metric(sla, "satisfactionRate").GetProperty("actual").GetDouble());
         Assert.Equal("noData", Metric(sla, "qcScore").GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, Metric(sla, "qcScore").GetProperty("actual").ValueKind);

@@ -12,7 +12,9 @@ namespace Vendor.Agreements.Ingestion;
 /// <summary>What one ingestion request stored (the domain event; the outbox publishes it as ConversationsRecorded).</summary>
 public sealed record ConversationsIngested(string StoreId, IReadOnlyList<Contracts.ConversationRecorded> Conversations);
 
-public sealed record IngestResult(string? ConversationId, string Status, IReadOnlyDictionary<string, string[]>? Errors = null);
+public sealed record IngestResult(string? ConversationId, string Status,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, string[]>? Errors = null);
 
 public sealed record IngestAnswer(int Accepted, int Updated, int Unchanged, int Rejected, IReadOnlyList<IngestResult> Results);
 
@@ -65,7 +67,7 @@ public static class IngestionModule
             var (conversation, errors) = ConversationRules.Validate(inputs[i]);
             if (conversation is null)
             {
-                results[i] = new IngestResult(inputs[i].ConversationId, "rejected", errors);
+                results[i] = new IngestResult(inputs[i]?.ConversationId, "rejected", errors);
                 continue;
             }
             // The same conversation twice in one batch: the second copy is merged like a re-post.

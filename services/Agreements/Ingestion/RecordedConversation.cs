@@ -52,9 +52,10 @@ public static partial class ConversationRules
     private static partial Regex TimestampPattern();
 
     /// <summary>The conversation as it will be stored, or the errors by field that reject it.</summary>
-    public static (RecordedConversation? Conversation, Dictionary<string, string[]> Errors) Validate(ConversationInput input)
+    public static (RecordedConversation? Conversation, Dictionary<string, string[]> Errors) Validate(ConversationInput? input)
     {
         var errors = new Dictionary<string, string[]>();
+        if (input is null) return (null, new Dictionary<string, string[]> { ["conversation"] = ["A conversation object, not null."] });
         void Add(string field, string message) => errors[field] = [.. errors.GetValueOrDefault(field) ?? [], message];
 
         if (input.ConversationId is null || !IdPattern().IsMatch(input.ConversationId))
@@ -66,17 +67,17 @@ public static partial class ConversationRules
         if (input.OrderPaidAt is not null)
         {
             if (Timestamp(input.OrderPaidAt) is { } p) paid = p;
-            else Add("orderPaidAt", "An ISO 8601 timestamp with an offset, e.g. 2026-11-02T09:00:05+08:00.");
+            else Add("orderPaidAt", "An ISO 8601 timestamp with an offset between 2000 and 2100, e.g. 2026-11-02T09:00:05+08:00.");
         }
 
         var messages = new List<StoredMessage>();
         if (input.Messages is not { Count: > 0 and <= MaxMessages })
             Add("messages", $"Required: 1 to {MaxMessages} messages.");
         else
-            foreach (var (m, i) in input.Messages.Select((m, i) => (m, i)))
+            foreach (var (m, i) in input.Messages.Select((m, i) => (m ?? new MessageInput(null, null, null, null), i)))
             {
                 var at = m.At is null ? null : Timestamp(m.At);
-                if (at is null) Add($"messages[{i}].at", "An ISO 8601 timestamp with an offset, e.g. 2026-11-02T09:00:05+08:00.");
+                if (at is null) Add($"messages[{i}].at", "An ISO 8601 timestamp with an offset between 2000 and 2100, e.g. 2026-11-02T09:00:05+08:00.");
                 if (m.From is null || !Senders.Contains(m.From)) Add($"messages[{i}].from", "customer, agent, bot or system.");
                 if (m.AgentId is { Length: > 128 }) Add($"messages[{i}].agentId", "At most 128 characters.");
                 if (at is { } a && m.From is not null && Senders.Contains(m.From))
@@ -99,9 +100,14 @@ public static partial class ConversationRules
     private static List<StoredMessage> InTimeOrder(IEnumerable<StoredMessage> messages) =>
         messages.Select((m, i) => (m, i)).OrderBy(x => x.m.At).ThenBy(x => x.i).Select(x => x.m).ToList();
 
+    // Chat logs come from this century; the bounds keep calendar arithmetic far from DateTimeOffset's limits.
+    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Latest = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private static DateTimeOffset? Timestamp(string text) =>
         TimestampPattern().IsMatch(text)
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+        && value >= Earliest && value < Latest
             ? value
             : null;
 }

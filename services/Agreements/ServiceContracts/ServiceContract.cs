@@ -18,6 +18,7 @@ public sealed record ContractTerms(
     Headcount Headcount,
     IReadOnlyList<SlaTarget> Targets)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public decimal AtRiskPool => Math.Round(MonthlyFee * AtRiskPercent / 100m, 2);
 
     public bool SameAs(ContractTerms other) => this with { Targets = other.Targets } == other && Targets.SequenceEqual(other.Targets);
@@ -45,6 +46,7 @@ public sealed record ServiceContract(string Id, string StoreId, string ContractI
 {
     public static string StreamKey(string storeId) => $"contract:{storeId}";
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public ContractTerms Terms => Versions[^1].Terms;
 
     public static ServiceContract Create(IEvent<ContractActivated> e) =>

@@ -30,7 +30,7 @@ public static partial class StoreDecisions
         var onboarded = new StoreOnboarded(command.StoreId!, command.Name!.Trim(), command.Platform!, calendar!.TimeZone, now, calendar);
         if (existing is null) return Decision.Of(onboarded);
         return existing.Name == onboarded.Name && existing.Platform == onboarded.Platform
-               && CalendarInput.Same(existing.Calendars[0].Calendar, calendar)
+               && CalendarInput.Same(existing.History[0].Calendar, calendar)
             ? new Decision.Unchanged()
             : new Decision.Conflict($"Store '{existing.StoreId}' is already onboarded with other details; change its calendar with PUT .../calendar.");
     }

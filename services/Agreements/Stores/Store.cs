@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using JasperFx.Events;
 using Vendor.Agreements.Sla;
 
@@ -25,18 +26,25 @@ public sealed record Store(string Id, string StoreId, string Name, string Platfo
     public Store Apply(IEvent<StoreCalendarChanged> e) => this with
     {
         TimeZone = e.Data.Calendar.TimeZone,
-        Calendars = [.. Calendars, new CalendarVersion(e.Data.EffectiveFrom, e.Data.Calendar)],
+        Calendars = [.. History, new CalendarVersion(e.Data.EffectiveFrom, e.Data.Calendar)],
         Version = e.Version,
     };
 
-    public ServiceCalendar Calendar => Calendars[^1].Calendar;
+    /// <summary>The calendar versions; a snapshot stored before calendars existed has none and is served round the clock.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<CalendarVersion> History =>
+        Calendars is { Count: > 0 } versions ? versions : [new CalendarVersion(OnboardedAt, ServiceCalendar.AlwaysOpen(TimeZone))];
+
+    [JsonIgnore]
+    public ServiceCalendar Calendar => History[^1].Calendar;
 
     /// <summary>The calendar in force at an instant; conversations before onboarding use the first one.</summary>
     public ServiceCalendar CalendarAt(DateTimeOffset at)
     {
-        for (var i = Calendars.Count - 1; i > 0; i--)
-            if (Calendars[i].EffectiveFrom <= at) return Calendars[i].Calendar;
-        return Calendars[0].Calendar;
+        var history = History;
+        for (var i = history.Count - 1; i > 0; i--)
+            if (history[i].EffectiveFrom <= at) return history[i].Calendar;
+        return history[0].Calendar;
     }
 }
 

@@ -16,7 +16,7 @@ public sealed record StoreView(string StoreId, string Name, string Platform, str
         var c = s.Calendar;
         return new(s.StoreId, s.Name, s.Platform, s.TimeZone, s.OnboardedAt,
             c.ServiceHours.Select(b => new HoursView(b.Start.ToString("HH:mm"), b.End.ToString("HH:mm"))).ToList(),
-            c.OpenDays, c.Holidays, c.MakeUpWorkdays, c.SlowThresholdSeconds, s.Calendars[^1].EffectiveFrom);
+            c.OpenDays, c.Holidays, c.MakeUpWorkdays, c.SlowThresholdSeconds, s.History[^1].EffectiveFrom);
     }
 }
 
