@@ -23,10 +23,10 @@ public static class GatewayPolicy
         var isRead = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
         return caller.Role switch
         {
-            Roles.Store when isRead => null,
-            Roles.Store => "A store key is read-only.",
+            // A store reads its SLA figures, reports and contract; nothing else.
+            Roles.Store when isRead && rest is ["sla"] or ["reports", _] or ["contract"] or ["contract", "history"] => null,
+            Roles.Store => "A store key may only read its store's SLA figures, reports and contract.",
             Roles.Ingest when rest is ["conversations"] && HttpMethods.IsPost(method) => null,
-            Roles.Ingest when rest.Length == 0 && isRead => null,
             Roles.Ingest => "An ingest key may only post conversations of its store.",
             _ => "Unknown role.",
         };

@@ -18,8 +18,9 @@ public class AgreementsApiTests(ServiceFixture<AgreementsApi> fixture) : IClassF
             Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/sla/stores", new { storeId = id, name = id, platform = "tmall" })).StatusCode);
         var own = fixture.Host.ClientAs(new CallerIdentity("k-store", Roles.Store, "svc-own"));
 
-        Assert.Equal(HttpStatusCode.OK, (await own.GetAsync("/api/sla/stores/svc-own")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await own.GetAsync("/api/sla/stores/svc-other")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await own.GetAsync("/api/sla/stores/svc-own/sla?from=2026-11-01&to=2026-11-30")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await own.GetAsync("/api/sla/stores/svc-other/sla?from=2026-11-01&to=2026-11-30")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await own.GetAsync("/api/sla/stores/svc-own")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await own.GetAsync("/api/sla/stores")).StatusCode);
     }
 

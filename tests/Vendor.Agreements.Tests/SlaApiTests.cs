@@ -187,9 +187,27 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
         Assert.Equal(80, await QcScore("sla-qc"));
     }
 
-    private async Task<double?> QcScore(string storeId)
+    [Fact]
+    public async Task A_review_that_arrives_before_its_conversation_moves_to_the_conversation_day()
     {
-        var sla = await _ops.GetFromJsonAsync<JsonElement>($"/api/sla/stores/{storeId}/sla?from=2026-11-01&to=2026-11-30");
+        await Onboard("sla-early-qc");
+        var bus = agreements.Host.Factory.Services.GetRequiredService<IBus>();
+        await bus.Publish(new Contracts.QcReviewCompleted("rv-early", "sla-early-qc", "e1", "a-1", 70, FixedClockAgreements.Now));
+        await Eventually.Until(() => QcScore("sla-early-qc", "2026-11-20", "2026-11-20"), s => s == 70, what: "review on its completion day");
+
+        await Post("sla-early-qc", Conversation("e1", 10)); // started 2026-11-02
+
+        Assert.Equal(70, await QcScore("sla-early-qc", "2026-11-02", "2026-11-02"));
+        Assert.Null(await QcScore("sla-early-qc", "2026-11-20", "2026-11-20"));
+        // A re-score lands on the conversation's day too.
+        await bus.Publish(new Contracts.QcReviewCompleted("rv-early", "sla-early-qc", "e1", "a-1", 90, FixedClockAgreements.Now));
+        await Eventually.Until(() => QcScore("sla-early-qc", "2026-11-02", "2026-11-02"), s => s == 90, what: "re-score on the conversation day");
+        Assert.Equal(90, await QcScore("sla-early-qc"));
+    }
+
+    private async Task<double?> QcScore(string storeId, string from = "2026-11-01", string to = "2026-11-30")
+    {
+        var sla = await _ops.GetFromJsonAsync<JsonElement>($"/api/sla/stores/{storeId}/sla?from={from}&to={to}");
         var actual = Metric(sla, "qcScore").GetProperty("actual");
         return actual.ValueKind == JsonValueKind.Null ? null : actual.GetDouble();
     }

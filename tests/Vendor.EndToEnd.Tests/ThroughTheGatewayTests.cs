@@ -66,8 +66,8 @@ public class ThroughTheGatewayTests(PlatformFixture platform) : IClassFixture<Pl
         var (_, secret) = await platform.IssueKey(Roles.Store, "e2e-own");
         var store = platform.Client(secret);
 
-        var own = await store.GetAsync("/api/sla/stores/e2e-own");
-        var other = await store.GetAsync("/api/sla/stores/e2e-other");
+        var own = await store.GetAsync("/api/sla/stores/e2e-own/sla?from=2026-11-01&to=2026-11-30");
+        var other = await store.GetAsync("/api/sla/stores/e2e-other/sla?from=2026-11-01&to=2026-11-30");
         var list = await store.GetAsync("/api/sla/stores");
 
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
@@ -94,7 +94,7 @@ public class ThroughTheGatewayTests(PlatformFixture platform) : IClassFixture<Pl
         Assert.Equal(HttpStatusCode.Forbidden, (await forger.GetAsync("/api/staffing/agents")).StatusCode);
         // Its own store still answers: the gateway replaced the forged headers with the key's real, signed identity.
         Assert.True((await _ops.PostAsJsonAsync("/api/sla/stores", new { storeId = "e2e-forger", name = "f", platform = "jd" })).IsSuccessStatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await forger.GetAsync("/api/sla/stores/e2e-forger")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await forger.GetAsync("/api/sla/stores/e2e-forger/sla?from=2026-11-01&to=2026-11-30")).StatusCode);
     }
 
     [Theory]

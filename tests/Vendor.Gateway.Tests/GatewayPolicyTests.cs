@@ -18,9 +18,13 @@ public class GatewayPolicyTests
     public void Ops_may_call_everything(string method, string path) => Assert.Null(GatewayPolicy.Refusal(Ops, method, path));
 
     [Theory]
-    [InlineData("GET", "/api/sla/stores/acme", true)]
-    [InlineData("GET", "/api/sla/stores/acme/sla/2026-11", true)]
-    [InlineData("HEAD", "/api/sla/stores/acme", true)]
+    [InlineData("GET", "/api/sla/stores/acme/sla", true)]
+    [InlineData("GET", "/api/sla/stores/acme/reports/2026-11", true)]
+    [InlineData("GET", "/api/sla/stores/acme/reports/2026-11.csv", true)]
+    [InlineData("GET", "/api/sla/stores/acme/contract", true)]
+    [InlineData("HEAD", "/api/sla/stores/acme/contract/history", true)]
+    [InlineData("GET", "/api/sla/stores/acme", false)]
+    [InlineData("GET", "/api/sla/stores/acme/conversations", false)]
     [InlineData("POST", "/api/sla/stores/acme/conversations", false)]
     [InlineData("PUT", "/api/sla/stores/acme/contract", false)]
     [InlineData("GET", "/api/sla/stores/other", false)]
@@ -32,7 +36,8 @@ public class GatewayPolicyTests
 
     [Theory]
     [InlineData("POST", "/api/sla/stores/acme/conversations", true)]
-    [InlineData("GET", "/api/sla/stores/acme", true)]
+    [InlineData("GET", "/api/sla/stores/acme", false)]
+    [InlineData("GET", "/api/sla/stores/acme/sla", false)]
     [InlineData("POST", "/api/sla/stores/other/conversations", false)]
     [InlineData("GET", "/api/sla/stores/acme/report", false)]
     [InlineData("DELETE", "/api/sla/stores/acme/conversations", false)]
@@ -43,8 +48,8 @@ public class GatewayPolicyTests
     [Fact]
     public void An_escaped_store_id_is_compared_unescaped()
     {
-        Assert.NotNull(GatewayPolicy.Refusal(AcmeStore, "GET", "/api/sla/stores/%61cme2"));
-        Assert.Null(GatewayPolicy.Refusal(AcmeStore, "GET", "/api/sla/stores/%61cme"));
+        Assert.NotNull(GatewayPolicy.Refusal(AcmeStore, "GET", "/api/sla/stores/%61cme2/sla"));
+        Assert.Null(GatewayPolicy.Refusal(AcmeStore, "GET", "/api/sla/stores/%61cme/sla"));
     }
 }
 

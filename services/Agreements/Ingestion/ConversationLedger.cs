@@ -161,18 +161,22 @@ public static class ConversationLedger
     public static async Task FoldReviewAsync(IDocumentSession session, Contracts.QcReviewCompleted review, DateOnly fallbackDate, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
+        // The store's ingestion lock: a review and a re-post of its conversation (or two reviews) never interleave.
+        await LockStoreAsync(session, review.StoreId, ct);
         DateOnly? conversationDate = null;
         await using (var find = new NpgsqlCommand($"SELECT local_date FROM {Schema}.conversations WHERE store_id = $1 AND conversation_id = $2 FOR UPDATE")
                      { Parameters = { new() { Value = review.StoreId }, new() { Value = review.ConversationId } } })
         await using (var reader = await session.ExecuteReaderAsync(find, ct))
             if (await reader.ReadAsync(ct)) conversationDate = reader.GetFieldValue<DateOnly>(0);
         double? oldScore = null;
-        await using (var old = new NpgsqlCommand($"SELECT score FROM {Schema}.qc_reviews WHERE review_id = $1 FOR UPDATE")
+        DateOnly? oldDay = null;
+        await using (var old = new NpgsqlCommand($"SELECT score, local_date FROM {Schema}.qc_reviews WHERE review_id = $1 FOR UPDATE")
                      { Parameters = { new() { Value = review.ReviewId } } })
         await using (var reader = await session.ExecuteReaderAsync(old, ct))
-            if (await reader.ReadAsync(ct)) oldScore = reader.GetDouble(0);
+            if (await reader.ReadAsync(ct)) (oldScore, oldDay) = (reader.GetDouble(0), reader.GetFieldValue<DateOnly>(1));
 
-        var day = conversationDate ?? fallbackDate;
+        // A re-score changes the day the review is already counted on.
+        var day = oldDay ?? conversationDate ?? fallbackDate;
         var (countDelta, sumDelta) = oldScore is { } previous ? (0L, review.Score - previous) : (1L, review.Score);
         await using (var upsert = new NpgsqlCommand($"""
                          INSERT INTO {Schema}.qc_reviews (review_id, store_id, conversation_id, local_date, score) VALUES ($1, $2, $3, $4, $5)
@@ -198,6 +202,54 @@ public static class ConversationLedger
             await session.ExecuteAsync(conversation, ct);
         await AddToRollupsAsync(session, review.StoreId,
             new Dictionary<DateOnly, DailyCounts> { [day] = default(DailyCounts) with { QcCount = countDelta, QcSum = sumDelta } }, ct);
+    }
+
+    public static async Task LockStoreAsync(IDocumentSession session, string storeId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))") { Parameters = { new() { Value = $"ingest:{storeId}" } } };
+        await session.ExecuteAsync(command, ct);
+    }
+
+    /// <summary>
+    /// Reviews of conversations not stored when the reviews arrived, counted on their fallback days: (day, count, sum)
+    /// per conversation. The caller moves them onto the conversation's own day.
+    /// </summary>
+    public static async Task<Dictionary<string, List<(DateOnly Day, long Count, double Sum)>>> OrphanReviewsAsync(IDocumentSession session,
+        string storeId, IReadOnlyCollection<string> newConversationIds, CancellationToken ct)
+    {
+        var orphans = new Dictionary<string, List<(DateOnly, long, double)>>();
+        if (newConversationIds.Count == 0) return orphans;
+        await using var command = new NpgsqlCommand(
+            $"SELECT conversation_id, local_date, count(*), sum(score) FROM {Schema}.qc_reviews WHERE store_id = $1 AND conversation_id = ANY($2) GROUP BY 1, 2")
+        {
+            Parameters = { new() { Value = storeId }, new() { Value = newConversationIds.ToArray() } },
+        };
+        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetString(0);
+            if (!orphans.TryGetValue(id, out var list)) orphans[id] = list = [];
+            list.Add((reader.GetFieldValue<DateOnly>(1), reader.GetInt64(2), reader.GetDouble(3)));
+        }
+        return orphans;
+    }
+
+    /// <summary>Keeps each review's day equal to its conversation's day (a re-post may move the conversation to another day).</summary>
+    public static async Task AlignReviewDaysAsync(IDocumentSession session, string storeId, IReadOnlyList<LedgerRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        await using var command = new NpgsqlCommand($"""
+            UPDATE {Schema}.qc_reviews r SET local_date = d.day FROM unnest($2::text[], $3::date[]) AS d(id, day)
+            WHERE r.store_id = $1 AND r.conversation_id = d.id AND r.local_date <> d.day
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = storeId }, new() { Value = rows.Select(r => r.Conversation.ConversationId).ToArray() },
+                new() { Value = rows.Select(r => r.LocalDate).ToArray() },
+            },
+        };
+        await session.ExecuteAsync(command, ct);
     }
 
     /// <summary>The store's rollups for store-local dates from..to inclusive, one entry per day that has data.</summary>

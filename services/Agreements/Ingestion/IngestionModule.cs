@@ -77,10 +77,11 @@ public static class IngestionModule
         }
 
         await session.BeginTransactionAsync(ct);
-        // One writer per store at a time: a re-post's merge and its rollup delta must see the latest row.
-        await using (var lockStore = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))") { Parameters = { new() { Value = $"ingest:{store.StoreId}" } } })
-            await session.ExecuteAsync(lockStore, ct);
+        // One writer per store at a time (ingestion and QC reviews): a re-post's merge and its rollup delta see the latest row.
+        await ConversationLedger.LockStoreAsync(session, store.StoreId, ct);
         var existing = await ConversationLedger.LoadAsync(session, store.StoreId, incoming.Keys, ct);
+        var orphanReviews = await ConversationLedger.OrphanReviewsAsync(session, store.StoreId,
+            incoming.Keys.Where(id => !existing.ContainsKey(id)).ToList(), ct);
 
         var rows = new List<LedgerRow>();
         var recorded = new List<Contracts.ConversationRecorded>();
@@ -95,6 +96,12 @@ public static class IngestionModule
             {
                 status = before is null ? "accepted" : "updated";
                 var row = Measure(store, contract, merged, before);
+                // Reviews that arrived before the conversation move from their fallback days onto the conversation's day.
+                foreach (var (day, count, sum) in orphanReviews.GetValueOrDefault(id) ?? [])
+                {
+                    deltas[day] = deltas.GetValueOrDefault(day) - default(DailyCounts) with { QcCount = count, QcSum = sum };
+                    row = row with { Counts = row.Counts with { QcCount = row.Counts.QcCount + count, QcSum = row.Counts.QcSum + sum } };
+                }
                 rows.Add(row);
                 recorded.Add(Recorded(store.StoreId, row));
                 if (before is not null) deltas[before.LocalDate] = deltas.GetValueOrDefault(before.LocalDate) - before.Counts;
@@ -105,6 +112,7 @@ public static class IngestionModule
 
         await ConversationLedger.WriteAsync(session, store.StoreId, rows, now, ct);
         await ConversationLedger.AddToRollupsAsync(session, store.StoreId, deltas, ct);
+        await ConversationLedger.AlignReviewDaysAsync(session, store.StoreId, rows, ct);
         if (recorded.Count > 0)
         {
             session.Events.Append($"conversations:{store.StoreId}", new ConversationsIngested(store.StoreId, recorded));

@@ -41,6 +41,9 @@ public static partial class ConversationRules
 {
     public const int MaxConversationsPerRequest = 1000;
     public const int MaxMessages = 5000;
+
+    /// <summary>Longer is not a conversation; it would also make each turn's service-hours walk long.</summary>
+    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(31);
     private static readonly string[] Senders = ["customer", "agent", "bot", "system"];
     private static readonly string[] Ratings = ["satisfied", "neutral", "unsatisfied"];
 
@@ -83,6 +86,8 @@ public static partial class ConversationRules
                 if (at is { } a && m.From is not null && Senders.Contains(m.From))
                     messages.Add(new StoredMessage(a.ToUniversalTime(), m.From, m.From == "agent" ? m.AgentId : null, m.Text));
             }
+        if (messages.Count > 0 && messages.Max(m => m.At) - messages.Min(m => m.At) > MaxSpan)
+            Add("messages", $"A conversation's messages span at most {MaxSpan.TotalDays:0} days.");
         if (errors.Count > 0) return (null, errors);
 
         return (new RecordedConversation(input.ConversationId!, input.Channel!, input.Kind!, InTimeOrder(messages),
@@ -93,9 +98,14 @@ public static partial class ConversationRules
     /// A re-posted conversation adds what is new: messages not seen before, and outcome fields it now carries.
     /// Posting an older, shorter copy after a newer one loses nothing.
     /// </summary>
-    public static RecordedConversation Merge(RecordedConversation stored, RecordedConversation incoming) =>
-        new(stored.ConversationId, incoming.Channel, incoming.Kind, InTimeOrder(stored.Messages.Union(incoming.Messages)),
-            incoming.Resolved ?? stored.Resolved, incoming.Rating ?? stored.Rating, incoming.OrderPaidAt ?? stored.OrderPaidAt);
+    public static RecordedConversation Merge(RecordedConversation stored, RecordedConversation incoming)
+    {
+        // Outcome fields come from the fresher copy (the one whose last message is later; a tie goes to the incoming one),
+        // so an old snapshot delivered late cannot undo a newer rating or resolution.
+        var (newer, older) = incoming.Messages[^1].At >= stored.Messages[^1].At ? (incoming, stored) : (stored, incoming);
+        return new(stored.ConversationId, newer.Channel, newer.Kind, InTimeOrder(stored.Messages.Union(incoming.Messages)),
+            newer.Resolved ?? older.Resolved, newer.Rating ?? older.Rating, newer.OrderPaidAt ?? older.OrderPaidAt);
+    }
 
     private static List<StoredMessage> InTimeOrder(IEnumerable<StoredMessage> messages) =>
         messages.Select((m, i) => (m, i)).OrderBy(x => x.m.At).ThenBy(x => x.i).Select(x => x.m).ToList();

@@ -25,8 +25,9 @@ public static class MonthlyReports
         var pool = terms.AtRiskPool;
         var lines = terms.Targets.Select(t =>
         {
-            var actual = counts.Actual(t.Metric) is { } a ? Math.Round(a, 4) : (double?)null;
-            var status = MetricStatus.Of(t.Metric, actual, t.Target, terms.WarningMarginPercent);
+            var exact = counts.Actual(t.Metric);
+            var actual = exact is { } a ? Math.Round(a, 4) : (double?)null;
+            var status = MetricStatus.Of(t.Metric, exact, t.Target, terms.WarningMarginPercent);
             var credit = status == MetricStatus.Missed ? Math.Round(pool * t.AllocationPercent / 100m, 2) : 0m;
             var trend = earlier
                 .Select(e => new TrendPoint(e.Month, e.Counts.Actual(t.Metric) is { } v ? Math.Round(v, 4) : null))

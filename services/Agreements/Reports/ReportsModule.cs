@@ -31,7 +31,7 @@ public static class ReportsModule
                     days.Where(d => d.Key >= from && d.Key < from.AddMonths(1)).Aggregate(default(DailyCounts), (a, d) => a + d.Value);
                 var earlier = Enumerable.Range(1, 3).Reverse().Select(n => first.AddMonths(-n))
                     .Select(m => (m.ToString("yyyy-MM"), Sum(m))).ToList();
-                var report = MonthlyReports.Build(storeId, name, contract.ContractId, terms, Sum(first), earlier);
+                var report = MonthlyReports.Build(storeId, name, contract.ContractIdForMonth(first) ?? contract.ContractId, terms, Sum(first), earlier);
                 return csv
                     ? TypedResults.Text(MonthlyReports.Csv(report), "text/csv; charset=utf-8")
                     : TypedResults.Ok(report);

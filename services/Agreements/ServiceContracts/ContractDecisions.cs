@@ -22,6 +22,7 @@ public static class ContractDecisions
 {
     public const decimal DefaultWarningMarginPercent = 10;
     public const double DefaultAttributionHours = 48;
+    public const decimal MaxMonthlyFee = 1_000_000_000_000m;
 
     /// <summary>Activates a contract where none is in force, else amends the active one from <c>effectiveOn</c>.</summary>
     public static Decision Put(ServiceContract? existing, string storeId, PutContract command, DateOnly today, DateTimeOffset now)
@@ -36,11 +37,12 @@ public static class ContractDecisions
             return Decision.Of(new ContractActivated(storeId, $"{storeId}-{number}", terms!, now));
         }
         var effectiveOn = command.EffectiveOn ?? today;
-        if (effectiveOn < existing.Versions[0].EffectiveOn)
+        var current = existing.CurrentVersions;
+        if (effectiveOn < current[0].EffectiveOn)
             return new Errors().Add("effectiveOn", "An amendment cannot take effect before the contract started.").ToDecision();
         // Re-putting the terms already in force from that date (with nothing later) is a no-op.
-        var inForce = existing.Versions.LastOrDefault(v => v.EffectiveOn <= effectiveOn);
-        return inForce is not null && existing.Versions.All(v => v.EffectiveOn <= effectiveOn) && inForce.Terms.SameAs(terms!)
+        var inForce = current.LastOrDefault(v => v.EffectiveOn <= effectiveOn);
+        return inForce is not null && current.All(v => v.EffectiveOn <= effectiveOn) && inForce.Terms.SameAs(terms!)
             ? new Decision.Unchanged()
             : Decision.Of(new ContractAmended(storeId, terms!, effectiveOn, now));
     }
@@ -76,7 +78,7 @@ public static class ContractDecisions
         { Status: ContractStatus.Terminated } => new Decision.Unchanged(),
         _ when string.IsNullOrWhiteSpace(command.Reason) => new Errors().Add("reason", "Say why the contract is terminated.").ToDecision(),
         _ when !InRange(command.EffectiveOn) => new Errors().Add("effectiveOn", "A date between 2000 and 2099.").ToDecision(),
-        _ when (command.EffectiveOn ?? today) < contract.Versions[0].EffectiveOn =>
+        _ when (command.EffectiveOn ?? today) < contract.CurrentVersions[0].EffectiveOn =>
             new Errors().Add("effectiveOn", "A contract cannot end before it started.").ToDecision(),
         _ => Decision.Of(new ContractTerminated(contract.StoreId, command.Reason!.Trim(), command.EffectiveOn ?? today, now)),
     };
@@ -85,7 +87,7 @@ public static class ContractDecisions
 
     private static ContractTerms? Terms(PutContract c, Errors errors)
     {
-        errors.Check(c.MonthlyFee is >= 0, "monthlyFee", "Required, not negative.")
+        errors.Check(c.MonthlyFee is >= 0 and <= MaxMonthlyFee, "monthlyFee", "Required, not negative, at most 1,000,000,000,000.")
             .Check(c.Currency is null || c.Currency.Length == 3 && c.Currency.All(char.IsAsciiLetterUpper), "currency",
                 "An ISO 4217 code such as CNY.")
             .Check(c.AtRiskPercent is >= 0 and <= 100, "atRiskPercent", "Required, a percent from 0 to 100 (10 is 10 %).")

@@ -19,7 +19,7 @@ public sealed record ContractTerms(
     IReadOnlyList<SlaTarget> Targets)
 {
     [System.Text.Json.Serialization.JsonIgnore]
-    public decimal AtRiskPool => Math.Round(MonthlyFee * AtRiskPercent / 100m, 2);
+    public decimal AtRiskPool => Math.Round(MonthlyFee / 100m * AtRiskPercent, 2);
 
     public bool SameAs(ContractTerms other) => this with { Targets = other.Targets } == other && Targets.SequenceEqual(other.Targets);
 }
@@ -31,7 +31,8 @@ public sealed record ContractSuspended(string StoreId, string Reason, DateTimeOf
 public sealed record ContractResumed(string StoreId, DateTimeOffset At);
 public sealed record ContractTerminated(string StoreId, string Reason, DateOnly EffectiveOn, DateTimeOffset At);
 
-public sealed record TermsVersion(DateOnly EffectiveOn, ContractTerms Terms);
+/// <param name="ContractId">Which contract the version belongs to (absent on versions stored before it was recorded: the current one).</param>
+public sealed record TermsVersion(DateOnly EffectiveOn, ContractTerms Terms, string? ContractId = null);
 
 public static class ContractStatus
 {
@@ -51,14 +52,27 @@ public sealed record ServiceContract(string Id, string StoreId, string ContractI
 
     public static ServiceContract Create(IEvent<ContractActivated> e) =>
         new(e.StreamKey!, e.Data.StoreId, e.Data.ContractId, ContractStatus.Active,
-            [new TermsVersion(e.Data.Terms.StartsOn, e.Data.Terms)], null, e.Version);
+            [new TermsVersion(e.Data.Terms.StartsOn, e.Data.Terms, e.Data.ContractId)], null, e.Version);
 
-    // A new contract after a termination starts a fresh term history in the same stream.
-    public ServiceContract Apply(IEvent<ContractActivated> e) => Create(e) with { Id = Id };
+    /// <summary>The versions of the contract now in the stream (earlier, terminated contracts keep theirs for their months).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<TermsVersion> CurrentVersions => Versions.Where(v => (v.ContractId ?? ContractId) == ContractId).ToList();
+
+    // A new contract after a termination: its versions follow the earlier contract's, which stay for their months.
+    public ServiceContract Apply(IEvent<ContractActivated> e) => this with
+    {
+        ContractId = e.Data.ContractId,
+        Status = ContractStatus.Active,
+        Versions = [.. Versions.Select(v => v with { ContractId = v.ContractId ?? ContractId }),
+            new TermsVersion(e.Data.Terms.StartsOn, e.Data.Terms, e.Data.ContractId)],
+        TerminatedOn = null,
+        Version = e.Version,
+    };
 
     public ServiceContract Apply(IEvent<ContractAmended> e) => this with
     {
-        Versions = [.. Versions.Where(v => v.EffectiveOn < e.Data.EffectiveOn), new TermsVersion(e.Data.EffectiveOn, e.Data.Terms)],
+        Versions = [.. Versions.Where(v => v.EffectiveOn < e.Data.EffectiveOn || (v.ContractId ?? ContractId) != ContractId),
+            new TermsVersion(e.Data.EffectiveOn, e.Data.Terms, ContractId)],
         Version = e.Version,
     };
 
@@ -72,23 +86,38 @@ public sealed record ServiceContract(string Id, string StoreId, string ContractI
 
     public ServiceContract Apply(IEvent<ContractResumed> e) => this with { Status = ContractStatus.Active, Version = e.Version };
 
-    public ServiceContract Apply(IEvent<ContractTerminated> e) =>
-        this with { Status = ContractStatus.Terminated, TerminatedOn = e.Data.EffectiveOn, Version = e.Version };
+    // The contract's terms end on the termination date (also one in the future: the notice period keeps its terms).
+    public ServiceContract Apply(IEvent<ContractTerminated> e) => this with
+    {
+        Status = ContractStatus.Terminated,
+        TerminatedOn = e.Data.EffectiveOn,
+        Versions = Versions.Select(v => (v.ContractId ?? ContractId) != ContractId || v.Terms.EndsOn <= e.Data.EffectiveOn
+            ? v
+            : v with { Terms = v.Terms with { EndsOn = e.Data.EffectiveOn } }).ToList(),
+        Version = e.Version,
+    };
 
-    /// <summary>The terms in force on a date: the latest version effective by then, while the contract covers that date.</summary>
-    public ContractTerms? TermsOn(DateOnly day)
+    /// <summary>The contract whose terms were in force on a date.</summary>
+    public string? ContractIdOn(DateOnly day) => VersionOn(day) is { } v ? v.ContractId ?? ContractId : null;
+
+    private TermsVersion? VersionOn(DateOnly day)
     {
         var version = Versions.LastOrDefault(v => v.EffectiveOn <= day) ?? Versions[0];
-        var terms = version.Terms;
-        if (day < terms.StartsOn || day > terms.EndsOn) return null;
-        return TerminatedOn is { } end && day > end ? null : terms;
+        return day < version.Terms.StartsOn || day > version.Terms.EndsOn ? null : version;
     }
 
+    /// <summary>The terms in force on a date: the latest version effective by then, while its contract covers that date.</summary>
+    public ContractTerms? TermsOn(DateOnly day) => VersionOn(day)?.Terms;
+
     /// <summary>The terms in force for a month: those on its last covered day.</summary>
-    public ContractTerms? TermsForMonth(DateOnly firstDay)
+    public ContractTerms? TermsForMonth(DateOnly firstDay) => LastCoveredDay(firstDay) is { } day ? TermsOn(day) : null;
+
+    public string? ContractIdForMonth(DateOnly firstDay) => LastCoveredDay(firstDay) is { } day ? ContractIdOn(day) : null;
+
+    private DateOnly? LastCoveredDay(DateOnly firstDay)
     {
         for (var day = firstDay.AddMonths(1).AddDays(-1); day >= firstDay; day = day.AddDays(-1))
-            if (TermsOn(day) is { } terms) return terms;
+            if (VersionOn(day) is not null) return day;
         return null;
     }
 }

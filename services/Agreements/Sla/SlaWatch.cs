@@ -28,10 +28,11 @@ public static class SlaWatch
     public static IReadOnlyList<MetricFigure> Figures(DailyCounts counts, ContractTerms? terms) =>
         Metrics.All.Select(m =>
         {
-            var actual = counts.Actual(m.Name) is { } a ? Math.Round(a, 4) : (double?)null;
+            var exact = counts.Actual(m.Name);
             var target = terms?.Targets.FirstOrDefault(t => t.Metric == m.Name);
-            return new MetricFigure(m.Name, actual, target?.Target,
-                target is null ? null : MetricStatus.Of(m.Name, actual, target.Target, terms!.WarningMarginPercent), counts.Sample(m.Name));
+            // The status is decided on the exact figure; only the figure shown is rounded.
+            return new MetricFigure(m.Name, exact is { } a ? Math.Round(a, 4) : null, target?.Target,
+                target is null ? null : MetricStatus.Of(m.Name, exact, target.Target, terms!.WarningMarginPercent), counts.Sample(m.Name));
         }).ToList();
 
     /// <summary>The status changes between what was last recorded and the figures now (pure).</summary>

@@ -29,7 +29,7 @@ public static class CalendarInput
         errors.Check(TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out _), "timeZone", "Must be an IANA time zone such as Asia/Shanghai.");
 
         var blocks = new List<HoursBlock>();
-        foreach (var (hours, i) in (input.ServiceHours ?? [new HoursInput("00:00", "00:00")]).Select((h, i) => (h, i)))
+        foreach (var (hours, i) in (input.ServiceHours ?? [new HoursInput("00:00", "00:00")]).Select((h, i) => (h ?? new HoursInput(null, null), i)))
         {
             if (TryTime(hours.Start, out var start) && TryTime(hours.End, out var end)) blocks.Add(new HoursBlock(start, end));
             else errors.Add($"serviceHours[{i}]", "start and end are required as HH:mm (an end at or before the start runs past midnight).");

@@ -56,8 +56,8 @@ public static class StoresModule
                 var store = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
                 return store is null ? NotOnboarded(storeId) : Stored(http, store, created: false);
             })
-            .RequireCaller(Roles.Ops, Roles.Store, Roles.Ingest)
-            .WithName("GetStore").WithSummary("One client store (ops, or a key of that store).")
+            .RequireCaller(Roles.Ops)
+            .WithName("GetStore").WithSummary("One client store with its service calendar (ops).")
             .ProducesProblem(404);
 
         stores.MapPut("/{storeId}/calendar", async Task<IResult> (string storeId, ChangeCalendar command, IDocumentStore store,
