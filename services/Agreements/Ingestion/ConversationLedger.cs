@@ -37,6 +37,7 @@ public static class ConversationLedger
         CREATE TABLE IF NOT EXISTS {Schema}.qc_reviews (
             review_id text PRIMARY KEY, store_id text NOT NULL, conversation_id text NOT NULL, local_date date NOT NULL,
             score double precision NOT NULL);
+        CREATE INDEX IF NOT EXISTS qc_reviews_conversation ON {Schema}.qc_reviews (store_id, conversation_id);
         """;
 
     /// <summary>Creates the ledger tables when missing (idempotent; run once at startup, before requests are served).</summary>
