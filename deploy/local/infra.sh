@@ -31,8 +31,11 @@ apt_install() {
 
 install() {
   if [ ! -x "$PG_BIN/postgres" ]; then log "installing postgresql-15"; apt_install postgresql-15; fi
-  if ! command -v rabbitmq-server >/dev/null 2>&1; then log "installing rabbitmq-server"; apt_install rabbitmq-server; fi
-  # rabbitmq-server from Debian may start itself as a service where init systems exist; we run our own node.
+  if ! command -v rabbitmq-server >/dev/null 2>&1; then
+    log "installing rabbitmq-server"; apt_install rabbitmq-server
+    # Where an init system runs, the package starts its own broker on 5672; we run our own node instead.
+    service rabbitmq-server stop >/dev/null 2>&1 || true
+  fi
 }
 
 pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
