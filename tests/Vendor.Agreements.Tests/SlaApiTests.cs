@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
 using MassTransit;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -16,26 +17,24 @@ public sealed class FixedClockAgreements : IAsyncLifetime
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.FromHours(8));
     private ServiceHost<AgreementsApi> _factory = null!;
-    public WebApplicationFactory Host { get; private set; } = null!;
+    public WebApplicationFactory<AgreementsApi> Host { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         _factory = new ServiceHost<AgreementsApi>(await ServiceHost<AgreementsApi>.SettingsAsync());
-        Host = new WebApplicationFactory(_factory.WithWebHostBuilder(b =>
-            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now)))));
-        Host.Factory.CreateClient();
+        Host = _factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(new FakeTimeProvider(Now))));
+        Host.CreateClient();
     }
 
-    public HttpClient Ops() => Host.Factory.CreateDefaultClient(new GatewaySigningHandler(
+    // Signed at the fixed time: the service checks the signature's age against its own (fake) clock.
+    public HttpClient Ops() => Host.CreateDefaultClient(new GatewaySigningHandler(
         new ServiceDefaults.CallerIdentity("ops", ServiceDefaults.Roles.Ops, null), ServiceHost<AgreementsApi>.GatewaySecret, () => Now));
 
     public async Task DisposeAsync()
     {
-        await Host.Factory.DisposeAsync();
+        await Host.DisposeAsync();
         await _factory.DisposeAsync();
     }
-
-    public sealed record WebApplicationFactory(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<AgreementsApi> Factory);
 }
 
 public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedClockAgreements>
@@ -159,7 +158,7 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
 
         // The same data again: no new status changes.
         await Post("sla-report", Conversation("r1", 10));
-        var store = agreements.Host.Factory.Services.GetRequiredService<IDocumentStore>();
+        var store = agreements.Host.Services.GetRequiredService<IDocumentStore>();
         await using var session = store.QuerySession();
         var changes = (await session.Events.FetchStreamAsync(SlaMonth.StreamKey("sla-report", "2026-11"))).Select(e => (SlaStatusChanged)e.Data).ToList();
         Assert.Equal(["firstResponseSeconds", "missedRate", "threeMinuteResponseRate"], changes.Select(c => c.Metric).Order());
@@ -172,7 +171,7 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
     {
         await Onboard("sla-qc");
         await Post("sla-qc", Conversation("q1", 10), Conversation("q2", 10));
-        var bus = agreements.Host.Factory.Services.GetRequiredService<IBus>();
+        var bus = agreements.Host.Services.GetRequiredService<IBus>();
         var id = Guid.NewGuid();
         var review = new Contracts.QcReviewCompleted("rv-1", "sla-qc", "q1", "a-1", 80, FixedClockAgreements.Now);
         await bus.Publish(review, c => c.MessageId = id);
@@ -191,7 +190,7 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
     public async Task A_review_that_arrives_before_its_conversation_moves_to_the_conversation_day()
     {
         await Onboard("sla-early-qc");
-        var bus = agreements.Host.Factory.Services.GetRequiredService<IBus>();
+        var bus = agreements.Host.Services.GetRequiredService<IBus>();
         await bus.Publish(new Contracts.QcReviewCompleted("rv-early", "sla-early-qc", "e1", "a-1", 70, FixedClockAgreements.Now));
         await Eventually.Until(() => QcScore("sla-early-qc", "2026-11-20", "2026-11-20"), s => s == 70, what: "review on its completion day");
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Vendor.ServiceDefaults;
 
 namespace Vendor.Gateway.ApiKeys;
@@ -6,11 +5,8 @@ namespace Vendor.Gateway.ApiKeys;
 /// <summary>The body of POST /api/keys.</summary>
 public sealed record IssueKey(string? Name, string? Role, string? StoreId);
 
-public static partial class KeyDecisions
+public static class KeyDecisions
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-    private static partial Regex StoreIdPattern();
-
     public static Decision Issue(IssueKey command, string keyId, string secretHash, DateTimeOffset now)
     {
         var role = command.Role ?? "";
@@ -19,7 +15,7 @@ public static partial class KeyDecisions
                 "Required, at most 100 characters.")
             .Check(Roles.All.Contains(role), "role", "Required, one of: ops, store, ingest.");
         if (Roles.IsStoreBound(role))
-            errors.Check(command.StoreId is not null && StoreIdPattern().IsMatch(command.StoreId), "storeId",
+            errors.Check(Ids.IsValid(command.StoreId), "storeId",
                 $"A '{role}' key is bound to one store: give its storeId.");
         else if (role == Roles.Ops)
             errors.Check(command.StoreId is null, "storeId", "An ops key sees every store: leave storeId out.");

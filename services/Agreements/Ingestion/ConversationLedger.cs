@@ -20,7 +20,8 @@ public sealed record LedgerRow(RecordedConversation Conversation, DateOnly Local
 public static class ConversationLedger
 {
     public const string Schema = "agreements";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>The ledger's and the ingestion API's JSON shape (web defaults: camelCase).</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly string CountColumns = string.Join(", ", DailyCounts.Columns);
 
     public static readonly string CreateTables = $"""

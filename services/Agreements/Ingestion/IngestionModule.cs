@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using Vendor.Agreements.ServiceContracts;
 using Vendor.Agreements.Sla;
 using Vendor.Agreements.Stores;
@@ -21,8 +20,6 @@ public sealed record IngestAnswer(int Accepted, int Updated, int Unchanged, int 
 public static class IngestionModule
 {
     public const long MaxRequestBytes = 5 * 1024 * 1024;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static void Configure(StoreOptions options) =>
         options.Events.MapEventType<ConversationsIngested>("conversations.ingested.v1");
 
@@ -33,7 +30,7 @@ public static class IngestionModule
                 IngestRequest? body;
                 try
                 {
-                    body = await JsonSerializer.DeserializeAsync<IngestRequest>(request.Body, Json, ct);
+                    body = await JsonSerializer.DeserializeAsync<IngestRequest>(request.Body, ConversationLedger.Json, ct);
                 }
                 catch (JsonException e)
                 {
@@ -84,6 +81,7 @@ public static class IngestionModule
             incoming.Keys.Where(id => !existing.ContainsKey(id)).ToList(), ct);
 
         var rows = new List<LedgerRow>();
+        var movedDays = new List<LedgerRow>(); // rows whose reviews must follow them to another day
         var recorded = new List<Contracts.ConversationRecorded>();
         var deltas = new Dictionary<DateOnly, DailyCounts>();
         foreach (var (id, (conversation, positions)) in incoming)
@@ -102,6 +100,7 @@ public static class IngestionModule
                     deltas[day] = deltas.GetValueOrDefault(day) - default(DailyCounts) with { QcCount = count, QcSum = sum };
                     row = row with { Counts = row.Counts with { QcCount = row.Counts.QcCount + count, QcSum = row.Counts.QcSum + sum } };
                 }
+                if (orphanReviews.ContainsKey(id) || before is not null && before.LocalDate != row.LocalDate) movedDays.Add(row);
                 rows.Add(row);
                 recorded.Add(Recorded(store.StoreId, row));
                 if (before is not null) deltas[before.LocalDate] = deltas.GetValueOrDefault(before.LocalDate) - before.Counts;
@@ -112,7 +111,7 @@ public static class IngestionModule
 
         await ConversationLedger.WriteAsync(session, store.StoreId, rows, now, ct);
         await ConversationLedger.AddToRollupsAsync(session, store.StoreId, deltas, ct);
-        await ConversationLedger.AlignReviewDaysAsync(session, store.StoreId, rows, ct);
+        await ConversationLedger.AlignReviewDaysAsync(session, store.StoreId, movedDays, ct);
         if (recorded.Count > 0)
         {
             session.Events.Append($"conversations:{store.StoreId}", new ConversationsIngested(store.StoreId, recorded));

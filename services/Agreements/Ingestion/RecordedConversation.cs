@@ -44,6 +44,9 @@ public static partial class ConversationRules
 
     /// <summary>Longer is not a conversation; it would also make each turn's service-hours walk long.</summary>
     public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(31);
+
+    private static readonly string TimestampRule =
+        $"An ISO 8601 timestamp with an offset, {SupportedDates.Range}, e.g. 2026-11-02T09:00:05+08:00.";
     private static readonly string[] Senders = ["customer", "agent", "bot", "system"];
     private static readonly string[] Ratings = ["satisfied", "neutral", "unsatisfied"];
 
@@ -70,7 +73,7 @@ public static partial class ConversationRules
         if (input.OrderPaidAt is not null)
         {
             if (Timestamp(input.OrderPaidAt) is { } p) paid = p;
-            else Add("orderPaidAt", "An ISO 8601 timestamp with an offset between 2000 and 2100, e.g. 2026-11-02T09:00:05+08:00.");
+            else Add("orderPaidAt", TimestampRule);
         }
 
         var messages = new List<StoredMessage>();
@@ -80,7 +83,7 @@ public static partial class ConversationRules
             foreach (var (m, i) in input.Messages.Select((m, i) => (m ?? new MessageInput(null, null, null, null), i)))
             {
                 var at = m.At is null ? null : Timestamp(m.At);
-                if (at is null) Add($"messages[{i}].at", "An ISO 8601 timestamp with an offset between 2000 and 2100, e.g. 2026-11-02T09:00:05+08:00.");
+                if (at is null) Add($"messages[{i}].at", TimestampRule);
                 if (m.From is null || !Senders.Contains(m.From)) Add($"messages[{i}].from", "customer, agent, bot or system.");
                 if (m.AgentId is { Length: > 128 }) Add($"messages[{i}].agentId", "At most 128 characters.");
                 if (at is { } a && m.From is not null && Senders.Contains(m.From))
@@ -110,14 +113,10 @@ public static partial class ConversationRules
     private static List<StoredMessage> InTimeOrder(IEnumerable<StoredMessage> messages) =>
         messages.Select((m, i) => (m, i)).OrderBy(x => x.m.At).ThenBy(x => x.i).Select(x => x.m).ToList();
 
-    // Chat logs come from this century; the bounds keep calendar arithmetic far from DateTimeOffset's limits.
-    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly DateTimeOffset Latest = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     private static DateTimeOffset? Timestamp(string text) =>
         TimestampPattern().IsMatch(text)
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
-        && value >= Earliest && value < Latest
+        && SupportedDates.Contains(value)
             ? value
             : null;
 }

@@ -18,8 +18,8 @@ public static class ReportsModule
                 var csv = month.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
                 var name = csv ? month[..^4] : month;
                 if (!DateOnly.TryParseExact(name + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
-                    || first.Year is < 2000 or > 2099)
-                    return Problems.Validation(new Dictionary<string, string[]> { ["month"] = ["yyyy-MM (2000 to 2099), or yyyy-MM.csv for CSV."] });
+                    || !SupportedDates.Contains(first))
+                    return Problems.Validation(new Dictionary<string, string[]> { ["month"] = [$"yyyy-MM ({SupportedDates.Range}), or yyyy-MM.csv for CSV."] });
 
                 if (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct) is null) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);

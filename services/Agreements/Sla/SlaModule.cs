@@ -47,8 +47,8 @@ public static class SlaModule
     private static DateOnly? Date(string? text, string field, Errors errors)
     {
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            && date.Year is >= 2000 and <= 2099) return date;
-        errors.Add(field, "Required date, yyyy-MM-dd (store-local, 2000 to 2099).");
+            && SupportedDates.Contains(date)) return date;
+        errors.Add(field, $"Required date, yyyy-MM-dd (store-local, {SupportedDates.Range}).");
         return null;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Vendor.Agreements.Sla;
 using Vendor.ServiceDefaults;
 
@@ -9,17 +8,13 @@ public sealed record OnboardStore(string? StoreId, string? Name, string? Platfor
     IReadOnlyList<HoursInput>? ServiceHours = null, IReadOnlyList<int>? OpenDays = null, IReadOnlyList<DateOnly>? Holidays = null,
     IReadOnlyList<DateOnly>? MakeUpWorkdays = null, int? SlowThresholdSeconds = null) : ICalendarInput;
 
-public static partial class StoreDecisions
+public static class StoreDecisions
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-    private static partial Regex StoreIdPattern();
-
     /// <summary>Onboard a store; re-posting the same store is a no-op, a different one under the same id a conflict.</summary>
     public static Decision Onboard(Store? existing, OnboardStore command, DateTimeOffset now)
     {
         var errors = new Errors()
-            .Check(command.StoreId is not null && StoreIdPattern().IsMatch(command.StoreId), "storeId",
-                "Required: 1-64 letters, digits, '-' or '_', starting with a letter or digit.")
+            .Check(Ids.IsValid(command.StoreId), "storeId", $"Required: {Ids.Rule}.")
             .Check(!string.IsNullOrWhiteSpace(command.Name) && command.Name.Trim().Length <= 200, "name",
                 "Required, at most 200 characters.")
             .Check(command.Platform is not null && Platforms.All.Contains(command.Platform), "platform",

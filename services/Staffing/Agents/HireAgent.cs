@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Vendor.ServiceDefaults;
 
 namespace Vendor.Staffing.Agents;
@@ -6,18 +5,14 @@ namespace Vendor.Staffing.Agents;
 /// <summary>The body of POST /api/staffing/agents.</summary>
 public sealed record HireAgent(string? AgentId, string? Name, string? Team, IReadOnlyList<string>? Skills, DateOnly? HiredOn);
 
-public static partial class AgentDecisions
+public static class AgentDecisions
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-    private static partial Regex AgentIdPattern();
-
     /// <summary>Register a hired agent; re-posting the same agent is a no-op, a different one under the same id a conflict.</summary>
     public static Decision Hire(Agent? existing, HireAgent command, DateTimeOffset now)
     {
         var skills = (command.Skills ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
         var errors = new Errors()
-            .Check(command.AgentId is not null && AgentIdPattern().IsMatch(command.AgentId), "agentId",
-                "Required: 1-64 letters, digits, '-' or '_', starting with a letter or digit.")
+            .Check(Ids.IsValid(command.AgentId), "agentId", $"Required: {Ids.Rule}.")
             .Check(!string.IsNullOrWhiteSpace(command.Name) && command.Name.Trim().Length <= 100, "name",
                 "Required, at most 100 characters.")
             .Check(!string.IsNullOrWhiteSpace(command.Team) && command.Team.Trim().Length <= 100, "team",
