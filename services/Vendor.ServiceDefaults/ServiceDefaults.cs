@@ -55,7 +55,7 @@ public static class ServiceDefaultsExtensions
         builder.AddTelemetry(setup.Name);
 
         var postgres = config.ConnectionString("Postgres");
-        var health = services.AddHealthChecks()
+        services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddNpgSql(postgres, name: "postgres", tags: ["ready"]);
 
