@@ -8,7 +8,7 @@ RUN dotnet publish "$PROJECT/$ASSEMBLY.csproj" -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 ARG ASSEMBLY
-ENV ASSEMBLY=$ASSEMBLY ASPNETCORE_URLS=http://0.0.0.0:8080 DOTNET_gcServer=0
+ENV ASSEMBLY=$ASSEMBLY ASPNETCORE_URLS=http://0.0.0.0:8080 DOTNET_gcServer=0 DOTNET_GCgen0size=0x4000000
 WORKDIR /app
 COPY --from=build /app .
 EXPOSE 8080

@@ -53,13 +53,21 @@ public static class ConversationLedger
 
     private static string SqlType(string column) => column.EndsWith("_sum") ? "double precision" : "bigint";
 
+    /// <summary>
+    /// Rows of the store ($1) for each conversation id in $2, looked up one id at a time. A plain
+    /// <c>conversation_id = ANY($2)</c> lets the planner, which thinks a new store holds one row, scan the whole store
+    /// and filter (600 ms instead of 1 ms at 150,000 conversations); the LIMIT/OFFSET keeps the lookup per id.
+    /// </summary>
+    private static string ForEachId(string selectFromTable, string fence) =>
+        $"unnest($2::text[]) AS wanted(id) CROSS JOIN LATERAL ({selectFromTable} WHERE store_id = $1 AND conversation_id = wanted.id {fence}) AS r";
+
     public static async Task<Dictionary<string, LedgerRow>> LoadAsync(IDocumentSession session, string storeId,
         IReadOnlyCollection<string> conversationIds, CancellationToken ct)
     {
         var rows = new Dictionary<string, LedgerRow>();
         if (conversationIds.Count == 0) return rows;
         await using var command = new NpgsqlCommand(
-            $"SELECT body, local_date, revision, {CountColumns} FROM {Schema}.conversations WHERE store_id = $1 AND conversation_id = ANY($2)")
+            $"SELECT r.* FROM {ForEachId($"SELECT body, local_date, revision, {CountColumns} FROM {Schema}.conversations", "LIMIT 1")}")
         {
             Parameters = { new() { Value = storeId }, new() { Value = conversationIds.ToArray() } },
         };
@@ -222,7 +230,7 @@ public static class ConversationLedger
         var orphans = new Dictionary<string, List<(DateOnly, long, double)>>();
         if (newConversationIds.Count == 0) return orphans;
         await using var command = new NpgsqlCommand(
-            $"SELECT conversation_id, local_date, count(*), sum(score) FROM {Schema}.qc_reviews WHERE store_id = $1 AND conversation_id = ANY($2) GROUP BY 1, 2")
+            $"SELECT r.conversation_id, r.local_date, count(*), sum(r.score) FROM {ForEachId($"SELECT conversation_id, local_date, score FROM {Schema}.qc_reviews", "OFFSET 0")} GROUP BY 1, 2")
         {
             Parameters = { new() { Value = storeId }, new() { Value = newConversationIds.ToArray() } },
         };
