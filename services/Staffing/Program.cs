@@ -1,5 +1,6 @@
 using Vendor.Staffing;
 using Vendor.Staffing.Agents;
+using Vendor.Staffing.Erlang;
 using Vendor.Staffing.Stores;
 using Vendor.ServiceDefaults;
 
@@ -19,4 +20,5 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapStores();
 app.MapAgents();
+app.MapErlang();
 app.Run();
