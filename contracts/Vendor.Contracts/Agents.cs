@@ -8,3 +8,23 @@ public sealed record AgentHired(
     IReadOnlyList<string> Skills,
     DateOnly HiredOn,
     DateTimeOffset RegisteredAt);
+
+/// <summary>Quality certified an agent for a store: Staffing may roster the agent there.</summary>
+public sealed record AgentCertified(string AgentId, string StoreId, DateTimeOffset CertifiedAt);
+
+/// <summary>Quality revoked an agent's certification for a store.</summary>
+public sealed record AgentCertificationRevoked(string AgentId, string StoreId, string Reason, DateTimeOffset RevokedAt);
+
+/// <summary>An agent's tier on the ladder (probation, iron, bronze, silver, gold) changed in Quality.</summary>
+public sealed record AgentTierChanged(string AgentId, string Tier, DateTimeOffset ChangedAt);
+
+/// <summary>Staffing raised (or changed the severity of) an alert: absences of a team or store far above their baseline.</summary>
+public sealed record AbsenceSpikeDetected(string AlertId, string Scope, string Severity, int Absences, double BaselinePerDay,
+    DateTimeOffset WindowFrom, DateTimeOffset WindowTo, string Summary, DateTimeOffset DetectedAt);
+
+/// <summary>Staffing raised (or changed the severity of) an alert: a store's available agents below the Erlang C requirement in coming intervals.</summary>
+public sealed record CoverageGapDetected(string AlertId, string StoreId, string Severity, int ShortIntervals, int MissingAgentIntervals,
+    DateTimeOffset WindowFrom, DateTimeOffset WindowTo, string Summary, DateTimeOffset DetectedAt);
+
+/// <summary>A Staffing alert was acknowledged, escalated or resolved (<paramref name="Change"/>: acknowledged, escalated, resolved).</summary>
+public sealed record StaffingAlertChanged(string AlertId, string Change, DateTimeOffset At);

@@ -2,7 +2,8 @@ namespace Vendor.Contracts;
 
 /// <summary>
 /// A conversation Agreements stored or updated, with its SLA facts. <see cref="Revision"/> grows with each update of the
-/// same conversation, so a consumer keeps the latest and counts the conversation once.
+/// same conversation, so a consumer keeps the latest and counts the conversation once. <see cref="EndedAt"/> is its last
+/// message (handle time for Staffing's forecasts; absent from older publishers).
 /// </summary>
 public sealed record ConversationRecorded(
     string StoreId,
@@ -20,7 +21,8 @@ public sealed record ConversationRecorded(
     bool Slow,
     bool Resolved,
     string? Rating,
-    bool Converted);
+    bool Converted,
+    DateTimeOffset? EndedAt = null);
 
 /// <summary>The conversations one ingestion request stored, published as one message (5,000 a second as single messages would swamp the broker).</summary>
 public sealed record ConversationsRecorded(string StoreId, IReadOnlyList<ConversationRecorded> Conversations);

@@ -21,7 +21,7 @@ builder.AddServiceDefaults(new ServiceSetup("agreements", "agreements")
 });
 
 var app = builder.Build();
-await ConversationLedger.EnsureTablesAsync(builder.Configuration.ConnectionString("Postgres"));
+await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "agreements-ledger", ConversationLedger.CreateTables);
 app.MapServiceDefaults();
 app.MapStores();
 app.MapContracts();

@@ -1,8 +1,13 @@
+using Vendor.ServiceDefaults;
 using Vendor.Staffing;
 using Vendor.Staffing.Agents;
+using Vendor.Staffing.Alerts;
+using Vendor.Staffing.Attendance;
+using Vendor.Staffing.Coverage;
+using Vendor.Staffing.Demand;
 using Vendor.Staffing.Erlang;
+using Vendor.Staffing.Rosters;
 using Vendor.Staffing.Stores;
-using Vendor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(new ServiceSetup("staffing", "staffing")
@@ -11,14 +16,32 @@ builder.AddServiceDefaults(new ServiceSetup("staffing", "staffing")
     {
         StoresModule.Configure(options);
         AgentsModule.Configure(options);
+        RostersModule.Configure(options);
+        AttendanceModule.Configure(options);
+        AlertsModule.Configure(options);
     },
-    Consumers = bus => bus.AddConsumer<StoreOnboardedConsumer>(),
+    Consumers = bus =>
+    {
+        bus.AddConsumer<StoreOnboardedConsumer>();
+        bus.AddConsumer<StoreCalendarChangedConsumer>();
+        bus.AddConsumer<StoreContractChangedConsumer>();
+        bus.AddConsumer<AgentCertifiedConsumer>();
+        bus.AddConsumer<AgentCertificationRevokedConsumer>();
+        bus.AddConsumer<AgentTierChangedConsumer>();
+        bus.AddConsumer<ConversationsRecordedConsumer>();
+    },
     Outbox = IntegrationEvents.Map,
 });
+builder.Services.AddAlerts(builder.Configuration);
 
 var app = builder.Build();
+await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "staffing-demand", DemandHistory.CreateTables);
 app.MapServiceDefaults();
 app.MapStores();
 app.MapAgents();
+app.MapRosters();
 app.MapErlang();
+app.MapCoverage();
+app.MapAttendance();
+app.MapAlerts();
 app.Run();

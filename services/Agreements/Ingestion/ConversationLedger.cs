@@ -41,16 +41,6 @@ public static class ConversationLedger
         CREATE INDEX IF NOT EXISTS qc_reviews_conversation ON {Schema}.qc_reviews (store_id, conversation_id);
         """;
 
-    /// <summary>Creates the ledger tables when missing (idempotent; run once at startup, before requests are served).</summary>
-    public static async Task EnsureTablesAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        // Several replicas may start at once: serialise the DDL.
-        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock(hashtext('agreements-ledger-ddl')); {CreateTables} SELECT pg_advisory_unlock(hashtext('agreements-ledger-ddl'));", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
     private static string SqlType(string column) => column.EndsWith("_sum") ? "double precision" : "bigint";
 
     /// <summary>

@@ -143,6 +143,6 @@ public static class IngestionModule
         var (c, f) = (row.Conversation, row.Facts!);
         return new Contracts.ConversationRecorded(storeId, c.ConversationId, row.Revision, c.Channel, c.Kind, c.AgentIds, c.StartedAt,
             row.LocalDate, c.Messages.Count, f.FirstResponseSeconds, f.AnsweredResponseSeconds.ToList(), f.Missed, f.Slow,
-            c.Resolved ?? false, c.Rating, c.Kind == "presales" && f.Converted);
+            c.Resolved ?? false, c.Rating, c.Kind == "presales" && f.Converted, c.Messages[^1].At);
     }
 }

@@ -1,0 +1,65 @@
+using JasperFx.Events;
+
+namespace Vendor.Staffing.Alerts;
+
+public static class AlertKinds
+{
+    public const string AbsenceSpike = "absenceSpike", CoverageGap = "coverageGap";
+}
+
+public static class Severities
+{
+    public const string Warning = "warning", Critical = "critical";
+    public static readonly IReadOnlyList<string> All = [Warning, Critical];
+    public static int Rank(string severity) => severity == Critical ? 2 : 1;
+}
+
+public static class AlertStatus
+{
+    public const string Open = "open", Acknowledged = "acknowledged", Resolved = "resolved";
+}
+
+/// <summary>What a detector found for one scope: the figures behind the alert and a one-line summary for people.</summary>
+public sealed record Finding(string Kind, string Scope, string Severity, string Summary, DateTimeOffset WindowFrom, DateTimeOffset WindowTo,
+    int Count, double Baseline);
+
+public sealed record AlertRaised(string AlertId, Finding Finding, DateTimeOffset At);
+public sealed record AlertSeverityChanged(string AlertId, Finding Finding, DateTimeOffset At);
+public sealed record AlertAcknowledged(string AlertId, string By, DateTimeOffset At);
+public sealed record AlertEscalated(string AlertId, TimeSpan Unacknowledged, DateTimeOffset At);
+public sealed record AlertResolved(string AlertId, string Reason, DateTimeOffset At);
+
+/// <summary>
+/// One alert of one scope (<c>store:{id}</c> or <c>team:{name}</c>) from raising to resolving; stream <c>alert:{alertId}</c>, an inline
+/// snapshot. At most one alert per scope and kind is not resolved (grouped, de-duplicated).
+/// </summary>
+public sealed record Alert(string Id, string AlertId, string Kind, string Scope, string Severity, string Status, Finding Finding,
+    DateTimeOffset RaisedAt, DateTimeOffset ChangedAt, DateTimeOffset? CriticalSince, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt,
+    DateTimeOffset? EscalatedAt, DateTimeOffset? ResolvedAt, string? ResolvedReason, long Version)
+{
+    public static string StreamKey(string alertId) => $"alert:{alertId}";
+
+    public static Alert Create(IEvent<AlertRaised> e) =>
+        new(e.StreamKey!, e.Data.AlertId, e.Data.Finding.Kind, e.Data.Finding.Scope, e.Data.Finding.Severity, AlertStatus.Open, e.Data.Finding,
+            e.Data.At, e.Data.At, e.Data.Finding.Severity == Severities.Critical ? e.Data.At : null, null, null, null, null, null, e.Version);
+
+    public Alert Apply(IEvent<AlertSeverityChanged> e) => this with
+    {
+        Severity = e.Data.Finding.Severity, Finding = e.Data.Finding, ChangedAt = e.Data.At, Version = e.Version,
+        CriticalSince = e.Data.Finding.Severity == Severities.Critical ? CriticalSince ?? e.Data.At : null,
+    };
+
+    public Alert Apply(IEvent<AlertAcknowledged> e) => this with
+    {
+        Status = AlertStatus.Acknowledged, AcknowledgedBy = e.Data.By, AcknowledgedAt = e.Data.At, ChangedAt = e.Data.At, Version = e.Version,
+    };
+
+    public Alert Apply(IEvent<AlertEscalated> e) => this with { EscalatedAt = e.Data.At, ChangedAt = e.Data.At, Version = e.Version };
+
+    public Alert Apply(IEvent<AlertResolved> e) => this with
+    {
+        Status = AlertStatus.Resolved, ResolvedAt = e.Data.At, ResolvedReason = e.Data.Reason, ChangedAt = e.Data.At, Version = e.Version,
+    };
+
+    public bool IsOpen => Status != AlertStatus.Resolved;
+}

@@ -1,0 +1,39 @@
+namespace Vendor.Staffing.Alerts;
+
+public static class DeliveryStatus
+{
+    public const string Pending = "pending", Delivered = "delivered", Failed = "failed";
+}
+
+/// <summary>
+/// One alert state change to one channel. Written in the same transaction as the alert event (so none is lost), sent by the
+/// dispatcher until the channel accepts it. The id is the idempotency key sent with it: one per state change and channel.
+/// </summary>
+public sealed record AlertDelivery(string Id, string AlertId, long AlertVersion, string ChannelId, string Change, Alert Alert,
+    DateTimeOffset CreatedAt, string Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? LeaseUntil, string? LastError,
+    DateTimeOffset? DeliveredAt)
+{
+    public const int MaxAttempts = 30;
+
+    public static string IdOf(string alertId, long version, string channelId) => $"{alertId}:{version}:{channelId}";
+
+    /// <summary>Back-off between attempts: 1 s doubling to 10 min (30 attempts ≈ 4 hours).</summary>
+    public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, Math.Max(0, attempts - 1))));
+
+    public AlertDelivery Succeeded(DateTimeOffset now) => this with { Status = DeliveryStatus.Delivered, Attempts = Attempts + 1, DeliveredAt = now, LeaseUntil = null, LastError = null };
+
+    public AlertDelivery FailedAttempt(string error, DateTimeOffset now) => this with
+    {
+        Attempts = Attempts + 1, LastError = error, LeaseUntil = null,
+        Status = Attempts + 1 >= MaxAttempts ? DeliveryStatus.Failed : DeliveryStatus.Pending,
+        NextAttemptAt = now + Backoff(Attempts + 1),
+    };
+
+    /// <summary>The deliveries one alert event causes: every channel that wants its severity (a resolve goes where the alert went).</summary>
+    public static IEnumerable<AlertDelivery> For(Alert after, string change, IEnumerable<AlertChannel> channels, DateTimeOffset now) =>
+        channels.Where(c => c.Wants(change == "resolved" ? HighestSeverity(after) : after.Severity))
+            .Select(c => new AlertDelivery(IdOf(after.AlertId, after.Version, c.ChannelId), after.AlertId, after.Version, c.ChannelId, change, after,
+                now, DeliveryStatus.Pending, 0, now, null, null, null));
+
+    private static string HighestSeverity(Alert a) => a.CriticalSince is not null ? Severities.Critical : a.Severity;
+}

@@ -1,0 +1,135 @@
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using Vendor.Staffing.Agents;
+using Vendor.Staffing.Attendance;
+using Vendor.Staffing.Coverage;
+using Vendor.Staffing.Stores;
+
+namespace Vendor.Staffing.Alerts;
+
+/// <summary>Wakes the alert loops at once (an absence was reported, a delivery is due) instead of at their next tick.</summary>
+public sealed class AlertSignal
+{
+    private readonly SemaphoreSlim _evaluate = new(0, 1), _dispatch = new(0, 1);
+
+    public void Poke() => Release(_evaluate);
+    public void PokeDispatcher() => Release(_dispatch);
+
+    public Task<bool> WaitForEvaluationAsync(TimeSpan timeout, CancellationToken ct) => _evaluate.WaitAsync(timeout, ct);
+    public Task<bool> WaitForDispatchAsync(TimeSpan timeout, CancellationToken ct) => _dispatch.WaitAsync(timeout, ct);
+
+    private static void Release(SemaphoreSlim signal)
+    {
+        try { signal.Release(); }
+        catch (SemaphoreFullException) { /* already signalled */ }
+    }
+}
+
+/// <summary>
+/// Runs the detectors over every store and team and applies the alert lifecycle; each alert event and its deliveries commit
+/// together. Evaluations are serialised across replicas by an advisory lock, so one scope never gets two open alerts.
+/// </summary>
+public static class AlertEngine
+{
+    public static async Task<IReadOnlyList<Alert>> EvaluateAsync(IDocumentStore documents, DateTimeOffset now, AlertSettings settings,
+        CancellationToken ct)
+    {
+        await using var session = documents.LightweightSession();
+        await session.BeginTransactionAsync(ct);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('staffing-alerts'))"))
+            await session.ExecuteAsync(lockCommand, ct);
+
+        var stores = await session.Query<StaffedStore>().ToListAsync(ct);
+        var open = (await session.Query<Alert>().Where(a => a.Status != AlertStatus.Resolved).ToListAsync(ct))
+            .ToDictionary(a => (a.Kind, a.Scope));
+        var horizonEnd = now + settings.Horizon;
+        var findings = new List<(string Kind, string Scope, Finding? Found)>();
+
+        foreach (var store in stores)
+        {
+            var zone = OpeningHours.Zone(store.TimeZone);
+            var intervals = new List<CoverageInterval>();
+            for (var day = OpeningHours.LocalDate(now, zone); day <= OpeningHours.LocalDate(horizonEnd, zone); day = day.AddDays(1))
+                intervals.AddRange((await CoverageRules.LoadAsync(session, store, day, ct)).Intervals);
+            findings.Add((AlertKinds.CoverageGap, $"store:{store.StoreId}", AlertRules.CoverageGap(store.StoreId, intervals, now, horizonEnd, settings)));
+        }
+
+        var baselineFrom = now.AddDays(-settings.BaselineDays);
+        var recent = await AttendanceModule.AbsencesAsync(session, baselineFrom, horizonEnd, ct);
+        var inWindow = recent.Where(a => a.Overlaps(now, horizonEnd)).ToList();
+        var past = recent.Where(a => a.From < now && a.From >= baselineFrom).ToList();
+        var agents = await session.Query<Agent>().ToListAsync(ct);
+        var scopes = agents.Select(a => $"team:{a.Team}").Concat(stores.Select(s => $"store:{s.StoreId}")).Distinct();
+        foreach (var scope in scopes)
+        {
+            var members = Members(scope, agents);
+            var baseline = past.Where(a => members.Contains(a.AgentId)).Select(a => (a.AgentId, Day: DateOnly.FromDateTime(a.From.UtcDateTime)))
+                .Distinct().Count() / (double)settings.BaselineDays;
+            findings.Add((AlertKinds.AbsenceSpike, scope,
+                AlertRules.AbsenceSpike(scope, inWindow.Where(a => members.Contains(a.AgentId)).ToList(), baseline, now, horizonEnd, settings)));
+        }
+
+        // Open alerts whose scope vanished (a store or team no longer exists) resolve too.
+        foreach (var key in open.Keys.Where(k => !findings.Any(f => f.Kind == k.Kind && f.Scope == k.Scope)).ToList())
+            findings.Add((key.Kind, key.Scope, null));
+
+        var channels = (await session.Query<AlertChannel>().ToListAsync(ct)).Where(c => !c.Removed).ToList();
+        var changed = new List<Alert>();
+        foreach (var (kind, scope, found) in findings)
+        {
+            var current = open.GetValueOrDefault((kind, scope));
+            var events = AlertRules.Reconcile(current, found, () => NewAlertId(kind, now), now, settings);
+            if (events.Count > 0) changed.Add(Append(session, current, events, channels, now));
+        }
+        await session.SaveChangesAsync(ct);
+        return changed;
+    }
+
+    private static HashSet<string> Members(string scope, IReadOnlyList<Agent> agents) => scope.StartsWith("team:")
+        ? agents.Where(a => $"team:{a.Team}" == scope).Select(a => a.AgentId).ToHashSet()
+        : agents.Where(a => a.Certified.Contains(scope["store:".Length..])).Select(a => a.AgentId).ToHashSet();
+
+    private static string NewAlertId(string kind, DateTimeOffset now) =>
+        $"{(kind == AlertKinds.CoverageGap ? "gap" : "spike")}-{now:yyyyMMddHHmm}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Appends alert events and stages one delivery per event and interested channel, in the caller's unit of work.</summary>
+    public static Alert Append(IDocumentSession session, Alert? current, IReadOnlyList<object> events, IReadOnlyList<AlertChannel> channels,
+        DateTimeOffset now)
+    {
+        var state = current;
+        foreach (var e in events)
+        {
+            state = Next(state, e);
+            session.Events.Append(Alert.StreamKey(state.AlertId), e);
+            foreach (var delivery in AlertDelivery.For(state, ChangeName(e), channels, now)) session.Insert(delivery);
+        }
+        return state!;
+    }
+
+    /// <summary>The alert after one more event (what Marten's inline snapshot will hold once committed).</summary>
+    public static Alert Next(Alert? state, object e)
+    {
+        var version = (state?.Version ?? 0) + 1;
+        IEvent<T> Wrap<T>(T data) where T : notnull => new Event<T>(data) { Version = version, StreamKey = Alert.StreamKey(state?.AlertId ?? ((AlertRaised)e).AlertId) };
+        return e switch
+        {
+            AlertRaised raised => Alert.Create(Wrap(raised)),
+            AlertSeverityChanged x => state!.Apply(Wrap(x)),
+            AlertAcknowledged x => state!.Apply(Wrap(x)),
+            AlertEscalated x => state!.Apply(Wrap(x)),
+            AlertResolved x => state!.Apply(Wrap(x)),
+            _ => throw new ArgumentException($"Not an alert event: {e.GetType().Name}"),
+        };
+    }
+
+    public static string ChangeName(object e) => e switch
+    {
+        AlertRaised => "raised",
+        AlertSeverityChanged => "severityChanged",
+        AlertAcknowledged => "acknowledged",
+        AlertEscalated => "escalated",
+        AlertResolved => "resolved",
+        _ => "changed",
+    };
+}

@@ -1,0 +1,19 @@
+using Npgsql;
+
+namespace Vendor.ServiceDefaults;
+
+/// <summary>
+/// Plain SQL tables beside Marten's (hot-path ledgers and counters written with set-based SQL). Created at startup,
+/// before requests are served; idempotent DDL, serialised because several replicas may start at once.
+/// </summary>
+public static class PlainTables
+{
+    public static async Task EnsureAsync(string connectionString, string name, string ddl)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT pg_advisory_lock(hashtext('{name}-ddl')); {ddl} SELECT pg_advisory_unlock(hashtext('{name}-ddl'));", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
