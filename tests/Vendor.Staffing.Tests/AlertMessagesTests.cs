@@ -24,7 +24,7 @@ public class AlertMessagesTests
     {
         var alert = AlertEngine.Next(null, new AlertRaised("gap-202611110930-ab12cd34", FindingOf(summary, severity), Now));
         return new AlertDelivery(AlertDelivery.IdOf(alert.AlertId, alert.Revision, "ops-room"), alert.AlertId, alert.Revision, "ops-room", change,
-            alert, Now, DeliveryStatus.Pending, 0, Now, null, null, null);
+            alert, Now, DeliveryStatus.Pending, 0, Now, null, null);
     }
 
     private static AlertChannel ChannelOf(string kind, string url, string? secret = null) =>
@@ -141,6 +141,17 @@ public class AlertMessagesTests
         using var json = JsonDocument.Parse(AlertMessages.DingTalkBody(DeliveryOf("escalated")));
 
         Assert.True(json.RootElement.GetProperty("at").GetProperty("isAtAll").GetBoolean());
+    }
+
+    [Fact]
+    public void The_DingTalk_body_stays_under_20000_bytes_even_for_a_very_long_Chinese_summary()
+    {
+        var body = AlertMessages.DingTalkBody(DeliveryOf(summary: LongChineseSummary));
+
+        Assert.True(Encoding.UTF8.GetByteCount(body) < AlertMessages.DingTalkMaxBytes,
+            $"DingTalk body is {Encoding.UTF8.GetByteCount(body)} bytes; STACK.md: keep a body under 20,000 bytes");
+        using var json = JsonDocument.Parse(body);
+        Assert.EndsWith("…", json.RootElement.GetProperty("markdown").GetProperty("text").GetString());
     }
 
     [Fact]

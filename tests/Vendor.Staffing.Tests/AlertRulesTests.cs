@@ -356,7 +356,6 @@ public class AlertRulesTests
         Assert.Equal("gap-1:1:all", delivery.Id);
         Assert.Equal(("gap-1", 1L, "raised"), (delivery.AlertId, delivery.AlertVersion, delivery.Change));
         Assert.Equal((DeliveryStatus.Pending, 0, Now), (delivery.Status, delivery.Attempts, delivery.NextAttemptAt));
-        Assert.Null(delivery.LeaseUntil);
         Assert.Null(delivery.DeliveredAt);
     }
 
@@ -393,6 +392,21 @@ public class AlertRulesTests
     }
 
     [Fact]
+    public void A_resolve_reaches_a_critical_only_channel_that_got_the_critical_raise_even_after_a_downgrade_to_warning()
+    {
+        // DOMAIN.md / AlertDelivery.For: "a resolve goes where the alert went". The pager got the critical raise (v1), not the
+        // downgrade (v2, a warning); it must still hear that the alert it was paged for is resolved (v3).
+        var raised = Raised(Severities.Critical, Now);
+        var downgrade = new AlertSeverityChanged("gap-1", FindingOf(Severities.Warning), Now.AddMinutes(10));
+        var warning = AlertEngine.Next(raised, downgrade);
+        var resolve = new AlertResolved("gap-1", "Coverage is back.", Now.AddMinutes(30));
+
+        Assert.Equal(["gap-1:1:all", "gap-1:1:pager"], Deliveries(raised, new AlertRaised("gap-1", raised.Finding, Now)).Select(d => d.Id));
+        Assert.Equal(["gap-1:2:all"], Deliveries(warning, downgrade).Select(d => d.Id));
+        Assert.Equal(["gap-1:3:all", "gap-1:3:pager"], Deliveries(AlertEngine.Next(warning, resolve), resolve).Select(d => d.Id));
+    }
+
+    [Fact]
     public void Removed_channels_get_nothing()
     {
         var e = new AlertRaised("gap-1", FindingOf(Severities.Critical), Now);
@@ -406,7 +420,7 @@ public class AlertRulesTests
     private static AlertDelivery Pending()
     {
         var e = new AlertRaised("gap-1", FindingOf(Severities.Critical), Now);
-        return Deliveries(AlertEngine.Next(null, e), e)[0] with { LeaseUntil = Now.AddMinutes(2) };
+        return Deliveries(AlertEngine.Next(null, e), e)[0];
     }
 
     [Fact]
@@ -421,7 +435,6 @@ public class AlertRulesTests
             Assert.Equal(attempt, delivery.Attempts);
             Assert.Equal(DeliveryStatus.Pending, delivery.Status);
             Assert.Equal("HTTP 500", delivery.LastError);
-            Assert.Null(delivery.LeaseUntil);
             waits.Add((delivery.NextAttemptAt - at).TotalSeconds);
         }
 
@@ -449,7 +462,6 @@ public class AlertRulesTests
 
         Assert.Equal((DeliveryStatus.Delivered, 2, Now.AddSeconds(2)), (delivered.Status, delivered.Attempts, delivered.DeliveredAt));
         Assert.Null(delivered.LastError);
-        Assert.Null(delivered.LeaseUntil);
     }
 
     [Fact]

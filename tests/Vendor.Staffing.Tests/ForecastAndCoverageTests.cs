@@ -307,6 +307,19 @@ public class ForecastAndCoverageTests
     }
 
     [Fact]
+    public void The_concurrency_median_counts_each_rostered_agent_once_however_many_shifts_they_have()
+    {
+        // CoverageDay.Concurrency: "the median of the day's rostered agents". a-1 (2 chats) works a split shift; the agents are
+        // a-1, a-2 and a-3 with 2, 5 and 5 chats, whose median is 5 (not 2, the median of the five shifts).
+        var agents = new Dictionary<string, Agent> { ["a-1"] = AgentOf("a-1", 2), ["a-2"] = AgentOf("a-2", 5), ["a-3"] = AgentOf("a-3", 5) };
+        Shift[] shifts = [ShiftOf("a-1", 8, 10), ShiftOf("a-1", 11, 13), ShiftOf("a-1", 14, 16), ShiftOf("a-2", 8, 16), ShiftOf("a-3", 14, 22)];
+
+        var day = CoverageRules.Day(StoreWith(Calendar("08:00", "23:00")), Date, Flat(10, 240), shifts, [], agents);
+
+        Assert.Equal(5, day.Concurrency);
+    }
+
+    [Fact]
     public void A_hotline_only_store_plans_one_contact_per_agent()
     {
         var agents = new Dictionary<string, Agent> { ["a-1"] = AgentOf("a-1", 5), ["a-2"] = AgentOf("a-2", 5) };

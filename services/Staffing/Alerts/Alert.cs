@@ -31,35 +31,41 @@ public sealed record AlertResolved(string AlertId, string Reason, DateTimeOffset
 
 /// <summary>
 /// One alert of one scope (<c>store:{id}</c> or <c>team:{name}</c>) from raising to resolving; stream <c>alert:{alertId}</c>, an inline
-/// snapshot. At most one alert per scope and kind is not resolved (grouped, de-duplicated).
+/// snapshot. At most one alert per scope and kind is not resolved (grouped, de-duplicated). <see cref="Revision"/> counts the
+/// alert's events itself: Marten overwrites a property named Version with the stream version, which a plain append leaves at 0 (STACK.md).
 /// </summary>
 public sealed record Alert(string Id, string AlertId, string Kind, string Scope, string Severity, string Status, Finding Finding,
     DateTimeOffset RaisedAt, DateTimeOffset ChangedAt, DateTimeOffset? CriticalSince, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt,
-    DateTimeOffset? EscalatedAt, DateTimeOffset? ResolvedAt, string? ResolvedReason, long Version)
+    DateTimeOffset? EscalatedAt, DateTimeOffset? ResolvedAt, string? ResolvedReason, long Revision, string? PeakSeverity = null)
 {
     public static string StreamKey(string alertId) => $"alert:{alertId}";
 
     public static Alert Create(IEvent<AlertRaised> e) =>
         new(e.StreamKey!, e.Data.AlertId, e.Data.Finding.Kind, e.Data.Finding.Scope, e.Data.Finding.Severity, AlertStatus.Open, e.Data.Finding,
-            e.Data.At, e.Data.At, e.Data.Finding.Severity == Severities.Critical ? e.Data.At : null, null, null, null, null, null, e.Version);
+            e.Data.At, e.Data.At, e.Data.Finding.Severity == Severities.Critical ? e.Data.At : null, null, null, null, null, null, 1,
+            e.Data.Finding.Severity);
 
     public Alert Apply(IEvent<AlertSeverityChanged> e) => this with
     {
-        Severity = e.Data.Finding.Severity, Finding = e.Data.Finding, ChangedAt = e.Data.At, Version = e.Version,
+        Severity = e.Data.Finding.Severity, Finding = e.Data.Finding, ChangedAt = e.Data.At, Revision = Revision + 1,
+        PeakSeverity = Severities.Rank(e.Data.Finding.Severity) > Severities.Rank(Peak) ? e.Data.Finding.Severity : Peak,
         CriticalSince = e.Data.Finding.Severity == Severities.Critical ? CriticalSince ?? e.Data.At : null,
     };
 
     public Alert Apply(IEvent<AlertAcknowledged> e) => this with
     {
-        Status = AlertStatus.Acknowledged, AcknowledgedBy = e.Data.By, AcknowledgedAt = e.Data.At, ChangedAt = e.Data.At, Version = e.Version,
+        Status = AlertStatus.Acknowledged, AcknowledgedBy = e.Data.By, AcknowledgedAt = e.Data.At, ChangedAt = e.Data.At, Revision = Revision + 1,
     };
 
-    public Alert Apply(IEvent<AlertEscalated> e) => this with { EscalatedAt = e.Data.At, ChangedAt = e.Data.At, Version = e.Version };
+    public Alert Apply(IEvent<AlertEscalated> e) => this with { EscalatedAt = e.Data.At, ChangedAt = e.Data.At, Revision = Revision + 1 };
 
     public Alert Apply(IEvent<AlertResolved> e) => this with
     {
-        Status = AlertStatus.Resolved, ResolvedAt = e.Data.At, ResolvedReason = e.Data.Reason, ChangedAt = e.Data.At, Version = e.Version,
+        Status = AlertStatus.Resolved, ResolvedAt = e.Data.At, ResolvedReason = e.Data.Reason, ChangedAt = e.Data.At, Revision = Revision + 1,
     };
 
     public bool IsOpen => Status != AlertStatus.Resolved;
+
+    /// <summary>The highest severity the alert had: its resolution goes to every channel that heard of it.</summary>
+    public string Peak => PeakSeverity ?? Severity;
 }

@@ -10,7 +10,7 @@ public static class DeliveryStatus
 /// dispatcher until the channel accepts it. The id is the idempotency key sent with it: one per state change and channel.
 /// </summary>
 public sealed record AlertDelivery(string Id, string AlertId, long AlertVersion, string ChannelId, string Change, Alert Alert,
-    DateTimeOffset CreatedAt, string Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset? LeaseUntil, string? LastError,
+    DateTimeOffset CreatedAt, string Status, int Attempts, DateTimeOffset NextAttemptAt, string? LastError,
     DateTimeOffset? DeliveredAt)
 {
     public const int MaxAttempts = 30;
@@ -20,20 +20,18 @@ public sealed record AlertDelivery(string Id, string AlertId, long AlertVersion,
     /// <summary>Back-off between attempts: 1 s doubling to 10 min (30 attempts ≈ 4 hours).</summary>
     public static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, Math.Max(0, attempts - 1))));
 
-    public AlertDelivery Succeeded(DateTimeOffset now) => this with { Status = DeliveryStatus.Delivered, Attempts = Attempts + 1, DeliveredAt = now, LeaseUntil = null, LastError = null };
+    public AlertDelivery Succeeded(DateTimeOffset now) => this with { Status = DeliveryStatus.Delivered, Attempts = Attempts + 1, DeliveredAt = now, LastError = null };
 
     public AlertDelivery FailedAttempt(string error, DateTimeOffset now) => this with
     {
-        Attempts = Attempts + 1, LastError = error, LeaseUntil = null,
+        Attempts = Attempts + 1, LastError = error,
         Status = Attempts + 1 >= MaxAttempts ? DeliveryStatus.Failed : DeliveryStatus.Pending,
         NextAttemptAt = now + Backoff(Attempts + 1),
     };
 
     /// <summary>The deliveries one alert event causes: every channel that wants its severity (a resolve goes where the alert went).</summary>
     public static IEnumerable<AlertDelivery> For(Alert after, string change, IEnumerable<AlertChannel> channels, DateTimeOffset now) =>
-        channels.Where(c => c.Wants(change == "resolved" ? HighestSeverity(after) : after.Severity))
-            .Select(c => new AlertDelivery(IdOf(after.AlertId, after.Version, c.ChannelId), after.AlertId, after.Version, c.ChannelId, change, after,
-                now, DeliveryStatus.Pending, 0, now, null, null, null));
-
-    private static string HighestSeverity(Alert a) => a.CriticalSince is not null ? Severities.Critical : a.Severity;
+        channels.Where(c => c.Wants(change == "resolved" ? after.Peak : after.Severity))
+            .Select(c => new AlertDelivery(IdOf(after.AlertId, after.Revision, c.ChannelId), after.AlertId, after.Revision, c.ChannelId, change, after,
+                now, DeliveryStatus.Pending, 0, now, null, null));
 }

@@ -1,18 +1,35 @@
 using System.Collections.Concurrent;
-using JasperFx;
 using Marten;
+using Microsoft.Extensions.Http.Resilience;
+using Npgsql;
+using Polly;
 
 namespace Vendor.Staffing.Alerts;
 
 /// <summary>
 /// Sends pending deliveries: per channel one at a time and in order, channels independently (a channel that keeps failing
-/// holds up no other). A delivery is leased before it is sent, so replicas never send the same one at once; a failed
-/// attempt is retried with back-off (Polly's standard handler inside an attempt, the delivery's schedule between attempts).
+/// holds up no other). A channel's sender holds a PostgreSQL advisory lock, so replicas never send to one channel at once; a
+/// failed attempt is retried with back-off (Polly retries inside an attempt, the delivery's schedule between attempts).
 /// </summary>
-public sealed class AlertDispatcher(IDocumentStore documents, IHttpClientFactory http, TimeProvider clock, AlertSignal signal,
-    ILogger<AlertDispatcher> logger) : BackgroundService
+public sealed class AlertDispatcher(IDocumentStore documents, TimeProvider clock, AlertSignal signal, ILogger<AlertDispatcher> logger)
+    : BackgroundService
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    // Not the service-wide standard handler: its one circuit breaker would let a failing robot stop every channel. An attempt
+    // is a few quick retries (Polly); the delivery's persisted back-off spaces the attempts.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(5), AllowAutoRedirect = false,
+    });
+
+    private static readonly ResiliencePipeline<HttpResponseMessage> Attempt = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        .AddTimeout(TimeSpan.FromSeconds(15))
+        .AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 2, BackoffType = DelayBackoffType.Exponential, Delay = TimeSpan.FromMilliseconds(300), UseJitter = true,
+        })
+        .AddTimeout(TimeSpan.FromSeconds(5))
+        .Build();
+
     private readonly ConcurrentDictionary<string, Task> _sending = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,83 +49,85 @@ public sealed class AlertDispatcher(IDocumentStore documents, IHttpClientFactory
         await Task.WhenAll(_sending.Values);
     }
 
-    /// <summary>Leases due deliveries of channels not busy on this replica and starts sending them; returns how many were leased.</summary>
+    /// <summary>Starts a sender for each channel with due deliveries that has none running here; returns how many were started.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        List<AlertDelivery> leased;
-        Dictionary<string, AlertChannel> channels;
-        await using (var session = documents.LightweightSession())
+        IReadOnlyList<string> channels;
+        await using (var query = documents.QuerySession())
+            channels = (await query.Query<AlertDelivery>().Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
+                .Select(d => d.ChannelId).ToListAsync(ct)).Distinct().ToList();
+        var started = 0;
+        foreach (var channelId in channels.Where(c => !_sending.ContainsKey(c)))
         {
-            var due = await session.Query<AlertDelivery>()
-                .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil < now))
-                .OrderBy(d => d.CreatedAt).Take(200).ToListAsync(ct);
-            leased = due.Where(d => !_sending.ContainsKey(d.ChannelId)).Select(d => d with { LeaseUntil = now + Lease }).ToList();
-            if (leased.Count == 0) return 0;
-            channels = (await session.LoadManyAsync<AlertChannel>(ct, leased.Select(d => AlertChannel.StreamKey(d.ChannelId)).Distinct()))
-                .ToDictionary(c => c.ChannelId);
-            foreach (var d in leased) session.Store(d);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-            }
-            catch (ConcurrencyException)
-            {
-                return 0; // another replica leased some of them first; the next round sees what is left
-            }
-        }
-        foreach (var group in leased.GroupBy(d => d.ChannelId))
-        {
-            var channelId = group.Key;
-            var work = channels.TryGetValue(channelId, out var channel) && !channel.Removed
-                ? SendInOrderAsync(channel, group.ToList(), ct)
-                : AbandonAsync(group.ToList(), "The channel was removed.", ct);
+            var work = SendChannelAsync(channelId, ct);
             _sending[channelId] = work;
-            _ = work.ContinueWith(_ => { _sending.TryRemove(channelId, out Task? _); signal.PokeDispatcher(); }, TaskScheduler.Default);
+            started++;
+            _ = work.ContinueWith(t =>
+            {
+                if (t.Exception is { } e) logger.LogError(e, "Sending alerts to channel {Channel} failed; retried next round", channelId);
+                _sending.TryRemove(channelId, out Task? _);
+                signal.PokeDispatcher();
+            }, TaskScheduler.Default);
         }
-        return leased.Count;
+        return started;
     }
 
-    private async Task SendInOrderAsync(AlertChannel channel, IReadOnlyList<AlertDelivery> deliveries, CancellationToken ct)
+    private async Task SendChannelAsync(string channelId, CancellationToken ct)
     {
-        var client = http.CreateClient($"alert-channel:{channel.ChannelId}"); // one resilience pipeline (and circuit) per channel
-        for (var i = 0; i < deliveries.Count; i++)
+        await using var connection = documents.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext($1))", connection) { Parameters = { new() { Value = $"alert-channel:{channelId}" } } })
+            if (await tryLock.ExecuteScalarAsync(ct) is not true) return; // another replica is sending to this channel
+        try
         {
-            var delivery = deliveries[i];
-            string? failure;
-            try
+            await using var session = documents.LightweightSession();
+            var now = clock.GetUtcNow();
+            var channel = await session.LoadAsync<AlertChannel>(AlertChannel.StreamKey(channelId), ct);
+            var due = await session.Query<AlertDelivery>()
+                .Where(d => d.ChannelId == channelId && d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
+                .OrderBy(d => d.CreatedAt).Take(100).ToListAsync(ct);
+            if (channel is null || channel.Removed)
+            {
+                foreach (var d in due) session.Store(d with { Status = DeliveryStatus.Failed, LastError = "The channel was removed." });
+                await session.SaveChangesAsync(ct);
+                return;
+            }
+            foreach (var delivery in due)
+            {
+                var failure = await SendAsync(channel, delivery, ct);
+                var at = clock.GetUtcNow();
+                session.Store(failure is null ? delivery.Succeeded(at) : delivery.FailedAttempt(failure, at));
+                await session.SaveChangesAsync(ct);
+                if (failure is null) continue;
+                logger.LogWarning("Alert delivery {Delivery} to {Channel} failed (attempt {Attempt}): {Failure}", delivery.Id, channelId,
+                    delivery.Attempts + 1, failure);
+                return; // later deliveries of this channel wait for this one: order is kept
+            }
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext($1))", connection) { Parameters = { new() { Value = $"alert-channel:{channelId}" } } };
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<string?> SendAsync(AlertChannel channel, AlertDelivery delivery, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await Attempt.ExecuteAsync(async token =>
             {
                 using var request = AlertMessages.Request(channel, delivery, clock.GetUtcNow());
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-                failure = await AlertMessages.FailureOf(channel, response, ct);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException
-                                          or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
-            {
-                if (ct.IsCancellationRequested) throw;
-                failure = e.Message;
-            }
-            var now = clock.GetUtcNow();
-            await SaveAsync(failure is null ? delivery.Succeeded(now) : delivery.FailedAttempt(failure, now), ct);
-            if (failure is null) continue;
-            logger.LogWarning("Alert delivery {Delivery} to {Channel} failed (attempt {Attempt}): {Failure}", delivery.Id, channel.ChannelId,
-                delivery.Attempts + 1, failure);
-            // Later deliveries of this channel wait for this one: release their leases untouched, in order.
-            foreach (var later in deliveries.Skip(i + 1)) await SaveAsync(later with { LeaseUntil = null, NextAttemptAt = now + AlertDelivery.Backoff(delivery.Attempts + 1) }, ct);
-            return;
+                return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            }, ct);
+            return await AlertMessages.FailureOf(channel, response, ct);
         }
-    }
-
-    private async Task AbandonAsync(IReadOnlyList<AlertDelivery> deliveries, string reason, CancellationToken ct)
-    {
-        foreach (var d in deliveries) await SaveAsync(d with { Status = DeliveryStatus.Failed, LastError = reason, LeaseUntil = null }, ct);
-    }
-
-    private async Task SaveAsync(AlertDelivery delivery, CancellationToken ct)
-    {
-        await using var session = documents.LightweightSession();
-        session.Store(delivery);
-        await session.SaveChangesAsync(ct);
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // Whatever went wrong (refused, timed out, a bad URL) is this attempt's failure, recorded and retried later.
+            return $"{e.GetType().Name}: {e.Message}";
+        }
     }
 }
 

@@ -58,7 +58,8 @@ public static class AlertEngine
         var baselineFrom = now.AddDays(-settings.BaselineDays);
         var recent = await AttendanceModule.AbsencesAsync(session, baselineFrom, horizonEnd, ct);
         var inWindow = recent.Where(a => a.Overlaps(now, horizonEnd)).ToList();
-        var past = recent.Where(a => a.From < now && a.From >= baselineFrom).ToList();
+        // The baseline is what happened before: absences of the window itself never raise their own baseline.
+        var past = recent.Where(a => a.From >= baselineFrom && !a.Overlaps(now, horizonEnd)).ToList();
         var agents = await session.Query<Agent>().ToListAsync(ct);
         var scopes = agents.Select(a => $"team:{a.Team}").Concat(stores.Select(s => $"store:{s.StoreId}")).Distinct();
         foreach (var scope in scopes)
@@ -110,8 +111,7 @@ public static class AlertEngine
     /// <summary>The alert after one more event (what Marten's inline snapshot will hold once committed).</summary>
     public static Alert Next(Alert? state, object e)
     {
-        var version = (state?.Version ?? 0) + 1;
-        IEvent<T> Wrap<T>(T data) where T : notnull => new Event<T>(data) { Version = version, StreamKey = Alert.StreamKey(state?.AlertId ?? ((AlertRaised)e).AlertId) };
+        IEvent<T> Wrap<T>(T data) where T : notnull => new Event<T>(data) { StreamKey = Alert.StreamKey(state?.AlertId ?? ((AlertRaised)e).AlertId) };
         return e switch
         {
             AlertRaised raised => Alert.Create(Wrap(raised)),

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -15,6 +16,9 @@ public static class AlertMessages
 {
     public const int DingTalkMaxBytes = 20_000;
     public const int WeComMaxBytes = 4_096;
+
+    // Chinese as UTF-8, not \uXXXX escapes (6 bytes a character): the robots' size limits are on the bytes sent.
+    private static readonly JsonSerializerOptions Wire = new(JsonSerializerOptions.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static HttpRequestMessage Request(AlertChannel channel, AlertDelivery delivery, DateTimeOffset now)
     {
@@ -80,13 +84,13 @@ public static class AlertMessages
         ["msgtype"] = "markdown",
         ["markdown"] = new JsonObject { ["title"] = Title(d), ["text"] = Truncate(Markdown(d), DingTalkMaxBytes - 1_000) },
         ["at"] = new JsonObject { ["atMobiles"] = new JsonArray(), ["isAtAll"] = d.Change == "escalated" },
-    }.ToJsonString();
+    }.ToJsonString(Wire);
 
     public static string WeComBody(AlertDelivery d) => new JsonObject
     {
         ["msgtype"] = "markdown",
         ["markdown"] = new JsonObject { ["content"] = Truncate(Markdown(d), WeComMaxBytes) },
-    }.ToJsonString();
+    }.ToJsonString(Wire);
 
     public static string WebhookBody(AlertDelivery d) => JsonSerializer.Serialize(new
     {
@@ -99,7 +103,7 @@ public static class AlertMessages
             d.Alert.Finding.WindowFrom, d.Alert.Finding.WindowTo, d.Alert.Finding.Count, d.Alert.Finding.Baseline, d.Alert.RaisedAt,
             d.Alert.AcknowledgedBy, d.Alert.EscalatedAt, d.Alert.ResolvedAt, version = d.AlertVersion,
         },
-    }, JsonSerializerOptions.Web);
+    }, Wire);
 
     /// <summary>Cuts text to a UTF-8 byte budget on a character boundary (Chinese text is 3 bytes a character).</summary>
     public static string Truncate(string text, int maxBytes)

@@ -34,15 +34,13 @@ public static class AlertsModule
         options.Projections.Snapshot<Alert>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<AlertChannel>(SnapshotLifecycle.Inline);
         options.Schema.For<Alert>().Index(a => a.Status);
-        // Leases are taken with optimistic concurrency: two replicas never send the same delivery at once.
-        options.Schema.For<AlertDelivery>().UseOptimisticConcurrency(true).Index(d => d.Status).Index(d => d.AlertId);
+        options.Schema.For<AlertDelivery>().Index(d => d.Status).Index(d => d.AlertId);
     }
 
     public static void AddAlerts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection("Staffing:Alerts").Get<AlertSettings>() ?? new AlertSettings());
         services.AddSingleton<AlertSignal>();
-        services.AddHttpClient();
         if (configuration.GetValue("Staffing:Alerts:Background", true))
         {
             services.AddHostedService<AlertEvaluator>();
@@ -94,7 +92,7 @@ public static class AlertsModule
                 if (decision is Decision.Append append)
                 {
                     var channels = (await session.Query<AlertChannel>().ToListAsync(ct)).Where(c => !c.Removed).ToList();
-                    alert = AlertEngine.Append(session, alert with { Version = stream.CurrentVersion ?? alert.Version }, append.Events, channels, now);
+                    alert = AlertEngine.Append(session, alert, append.Events, channels, now);
                     await session.SaveChangesAsync(ct);
                     signal.PokeDispatcher();
                 }

@@ -28,6 +28,7 @@ public sealed record CoverageDay(string StoreId, DateOnly Date, string TimeZone,
 public static class CoverageRules
 {
     public const double DefaultServiceLevel = 0.8;
+    public const double MaxServiceLevel = 0.99;
     /// <summary>The 3-minute first-response rule (3分钟人工响应率) is the answer time planned for.</summary>
     public const double AnswerSeconds = 180;
 
@@ -37,7 +38,8 @@ public static class CoverageRules
         var zone = OpeningHours.Zone(store.TimeZone);
         var dayStart = OpeningHours.Instant(date, TimeOnly.MinValue, zone);
         var open = OpeningHours.OpenIntervals(store.CalendarAt(dayStart), date);
-        var serviceLevel = store.ThreeMinuteResponseTarget is > 0 and < 1 ? store.ThreeMinuteResponseTarget.Value : DefaultServiceLevel;
+        // A 100 % target cannot be planned for (Erlang C never reaches it): plan for 99 %.
+        var serviceLevel = store.ThreeMinuteResponseTarget is > 0 and <= 1 ? Math.Min(MaxServiceLevel, store.ThreeMinuteResponseTarget.Value) : DefaultServiceLevel;
         var concurrency = Concurrency(store, shifts, agents);
         var intervals = new List<CoverageInterval>(OpeningHours.IntervalsPerDay);
         for (var i = 0; i < OpeningHours.IntervalsPerDay; i++)
@@ -60,7 +62,7 @@ public static class CoverageRules
     {
         var headcount = store.ContractedHeadcount;
         if (headcount.Total > 0 && headcount.Hotline == headcount.Total) return 1;
-        var rostered = shifts.Select(s => agents.GetValueOrDefault(s.AgentId)?.MaxConcurrentChats).OfType<int>().Order().ToList();
+        var rostered = shifts.Select(s => s.AgentId).Distinct().Select(a => agents.GetValueOrDefault(a)?.MaxConcurrentChats).OfType<int>().Order().ToList();
         return rostered.Count == 0 ? Agent.DefaultMaxConcurrentChats : rostered[rostered.Count / 2];
     }
 
@@ -70,13 +72,14 @@ public static class CoverageRules
         var first = await DemandHistory.FirstDateAsync(session, store.StoreId, ct);
         var history = await DemandHistory.LoadAsync(session, store.StoreId, Forecast.SourceDates(date, first), ct);
         var forecast = Forecast.Day(date, first, history, store.CampaignMultiplier(date));
-        var roster = await session.LoadAsync<Roster>(Roster.StreamKey(store.StoreId, date), ct);
-        var shifts = roster?.Shifts ?? [];
+        // The day before's shifts that run past midnight cover this day's first intervals too.
+        var rosters = await session.LoadManyAsync<Roster>(ct, Roster.StreamKey(store.StoreId, date.AddDays(-1)), Roster.StreamKey(store.StoreId, date));
+        var zone = OpeningHours.Zone(store.TimeZone);
+        var (from, to) = (OpeningHours.Instant(date, TimeOnly.MinValue, zone), OpeningHours.Instant(date.AddDays(1), TimeOnly.MinValue, zone));
+        var shifts = rosters.SelectMany(r => r.Shifts).Where(s => s.Covers(from, to)).ToList();
         var agents = shifts.Count == 0
             ? new Dictionary<string, Agent>()
             : (await session.LoadManyAsync<Agent>(ct, shifts.Select(s => Agent.StreamKey(s.AgentId)).Distinct())).ToDictionary(a => a.AgentId);
-        var zone = OpeningHours.Zone(store.TimeZone);
-        var (from, to) = (OpeningHours.Instant(date, TimeOnly.MinValue, zone), OpeningHours.Instant(date.AddDays(1), TimeOnly.MinValue, zone));
         var absences = shifts.Count == 0 ? [] : await AttendanceModule.AbsencesAsync(session, from, to.AddHours(12), ct);
         return Day(store, date, forecast, shifts, absences, agents);
     }
