@@ -96,6 +96,8 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
+            // It would report to usage-tracking.masstransit.io: no outside calls from here (and none reachable on this network).
+            bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(
                 prefix is null ? setup.Name : $"{prefix}-{setup.Name}", includeNamespace: false));
             bus.ConfigureHealthCheckOptions(o =>

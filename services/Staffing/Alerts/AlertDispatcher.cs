@@ -139,17 +139,29 @@ public sealed class AlertEvaluator(IDocumentStore documents, TimeProvider clock,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextFull = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var scopes = signal.TakeScopes();
             try
             {
                 var now = clock.GetUtcNow();
-                await Attendance.AttendanceModule.DetectNoShowsAsync(documents, now, settings.NoShowGrace, stoppingToken);
-                if ((await AlertEngine.EvaluateAsync(documents, now, settings, stoppingToken)).Count > 0) signal.PokeDispatcher();
+                var full = now >= nextFull;
+                if (full)
+                {
+                    await Attendance.AttendanceModule.DetectNoShowsAsync(documents, now, settings.NoShowGrace, stoppingToken);
+                    nextFull = now + Interval;
+                }
+                if (full || scopes.Count > 0)
+                {
+                    var changed = await AlertEngine.EvaluateAsync(documents, now, settings, stoppingToken, full ? null : scopes);
+                    if (changed.Count > 0) signal.PokeDispatcher();
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Alert evaluation failed; retrying at the next tick");
+                signal.Requeue(scopes);
             }
             await signal.WaitForEvaluationAsync(Interval, stoppingToken);
         }

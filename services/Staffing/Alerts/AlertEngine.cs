@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten;
+using Marten.Linq;
 using Npgsql;
 using Vendor.Staffing.Agents;
 using Vendor.Staffing.Attendance;
@@ -12,8 +13,31 @@ namespace Vendor.Staffing.Alerts;
 public sealed class AlertSignal
 {
     private readonly SemaphoreSlim _evaluate = new(0, 1), _dispatch = new(0, 1);
+    private readonly HashSet<string> _scopes = [];
 
-    public void Poke() => Release(_evaluate);
+    /// <summary>Something changed for these scopes (an absence of a team's agent): evaluate them now.</summary>
+    public void Poke(IEnumerable<string> scopes)
+    {
+        lock (_scopes) _scopes.UnionWith(scopes);
+        Release(_evaluate);
+    }
+
+    /// <summary>Scopes whose evaluation failed: looked at again at the next tick, without waking the loop now.</summary>
+    public void Requeue(IEnumerable<string> scopes)
+    {
+        lock (_scopes) _scopes.UnionWith(scopes);
+    }
+
+    /// <summary>The scopes poked since the last call (empty: evaluate everything at the tick).</summary>
+    public IReadOnlySet<string> TakeScopes()
+    {
+        lock (_scopes)
+        {
+            var taken = _scopes.ToHashSet();
+            _scopes.Clear();
+            return taken;
+        }
+    }
     public void PokeDispatcher() => Release(_dispatch);
 
     public Task<bool> WaitForEvaluationAsync(TimeSpan timeout, CancellationToken ct) => _evaluate.WaitAsync(timeout, ct);
@@ -32,17 +56,19 @@ public sealed class AlertSignal
 /// </summary>
 public static class AlertEngine
 {
+    /// <param name="only">Scopes to look at (an absence was reported for them): the rest waits for the next full evaluation.</param>
     public static async Task<IReadOnlyList<Alert>> EvaluateAsync(IDocumentStore documents, DateTimeOffset now, AlertSettings settings,
-        CancellationToken ct)
+        CancellationToken ct, IReadOnlySet<string>? only = null)
     {
+        bool InScope(string scope) => only is null || only.Contains(scope);
         await using var session = documents.LightweightSession();
         await session.BeginTransactionAsync(ct);
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('staffing-alerts'))"))
             await session.ExecuteAsync(lockCommand, ct);
 
-        var stores = await session.Query<StaffedStore>().ToListAsync(ct);
+        var stores = (await session.Query<StaffedStore>().ToListAsync(ct)).Where(s => InScope($"store:{s.StoreId}")).ToList();
         var open = (await session.Query<Alert>().Where(a => a.Status != AlertStatus.Resolved).ToListAsync(ct))
-            .ToDictionary(a => (a.Kind, a.Scope));
+            .Where(a => InScope(a.Scope)).ToDictionary(a => (a.Kind, a.Scope));
         var horizonEnd = now + settings.Horizon;
         var findings = new List<(string Kind, string Scope, Finding? Found)>();
 
@@ -56,12 +82,19 @@ public static class AlertEngine
         }
 
         var baselineFrom = now.AddDays(-settings.BaselineDays);
-        var recent = await AttendanceModule.AbsencesAsync(session, baselineFrom, horizonEnd, ct);
+        var teams = only?.Where(x => x.StartsWith("team:")).Select(x => x["team:".Length..]).ToArray();
+        // A targeted evaluation of teams only reads those teams' agents and absences.
+        var agents = teams is not null && stores.Count == 0
+            ? await session.Query<Agent>().Where(a => a.Team.IsOneOf(teams)).ToListAsync(ct)
+            : await session.Query<Agent>().ToListAsync(ct);
+        var agentIds = agents.Select(a => a.AgentId).ToArray();
+        var recent = teams is not null && stores.Count == 0
+            ? await session.Query<Absence>().Where(a => a.From < horizonEnd && a.To > baselineFrom && a.AgentId.IsOneOf(agentIds)).ToListAsync(ct)
+            : await AttendanceModule.AbsencesAsync(session, baselineFrom, horizonEnd, ct);
         var inWindow = recent.Where(a => a.Overlaps(now, horizonEnd)).ToList();
         // The baseline is what happened before: absences of the window itself never raise their own baseline.
         var past = recent.Where(a => a.From >= baselineFrom && !a.Overlaps(now, horizonEnd)).ToList();
-        var agents = await session.Query<Agent>().ToListAsync(ct);
-        var scopes = agents.Select(a => $"team:{a.Team}").Concat(stores.Select(s => $"store:{s.StoreId}")).Distinct();
+        var scopes = agents.Select(a => $"team:{a.Team}").Concat(stores.Select(s => $"store:{s.StoreId}")).Distinct().Where(InScope);
         foreach (var scope in scopes)
         {
             var members = Members(scope, agents);

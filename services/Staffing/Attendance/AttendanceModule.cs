@@ -45,7 +45,7 @@ public static class AttendanceModule
                 var (decision, absence) = await store.DecideAsync<Absence>(Absence.StreamKey(absenceId),
                     existing => AttendanceRules.Report(existing, agent, command, absenceId, clock.GetUtcNow()), null, ct);
                 if (decision.Refusal() is { } refusal) return refusal;
-                if (decision is Decision.Append) alerts.Poke();
+                if (decision is Decision.Append) alerts.Poke([$"team:{agent!.Team}", .. agent.Certified.Select(s => $"store:{s}")]);
                 return decision is Decision.Append
                     ? TypedResults.Created($"/api/staffing/absences/{absenceId}", AbsenceView.Of(absence!))
                     : TypedResults.Ok(AbsenceView.Of(absence!));
