@@ -11,12 +11,14 @@ return options.Command switch
 {
     "ingest" => await IngestBench.Run(options),
     "sla" => await SlaLatencyBench.Run(options),
+    // Staffing: Erlang evaluations/s, absence → webhook latency, then the emergency-plan solver.
+    "staffing" => await ErlangBench.Run(options) | await AlertLatencyBench.Run(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Vendor.Benchmarks ingest|sla --gateway URL --ops-key KEY --postgres CONNSTR [--seconds 30] [--clients 8] [--batch 500] [--stores 4] [--conversations 1000000]");
+    Console.Error.WriteLine("usage: Vendor.Benchmarks ingest|sla|staffing --gateway URL --ops-key KEY --postgres CONNSTR [--seconds 30] [--clients 8] [--batch 500] [--stores 4] [--conversations 1000000]");
     return 2;
 }
 
