@@ -7,6 +7,17 @@ namespace Vendor.ServiceDefaults;
 public static class Streams
 {
     /// <summary>
+    /// For a consumer: the stream of an aggregate the message is about, which must exist already. When the message overtook
+    /// the one creating it, this throws, so the bus redelivers it later instead of dropping it.
+    /// </summary>
+    public static async Task<JasperFx.Events.IEventStream<T>> FetchExistingAsync<T>(this IDocumentSession session, string streamKey,
+        CancellationToken ct) where T : class
+    {
+        var stream = await session.Events.FetchForWriting<T>(streamKey, ct);
+        return stream.Aggregate is null ? throw new InvalidOperationException($"'{streamKey}' does not exist (yet); retried later.") : stream;
+    }
+
+    /// <summary>
     /// Loads a stream, decides, appends and commits. When another request wrote the stream in between (two identical
     /// posts at once), the decision runs again on the fresh state, so an idempotent repeat answers Unchanged instead of
     /// a 409. With <paramref name="expectedVersion"/> (If-Match) a concurrent change is reported as Stale instead.

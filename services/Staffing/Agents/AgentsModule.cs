@@ -16,21 +16,21 @@ public sealed record AgentView(string AgentId, string Name, string Team, IReadOn
 public sealed class AgentCertifiedConsumer(IDocumentSession session, TimeProvider clock) : IdempotentConsumer<Contracts.AgentCertified>(session, clock)
 {
     protected override async Task Handle(Contracts.AgentCertified m, IDocumentSession session, CancellationToken ct) =>
-        (await AgentsModule.FetchHiredAsync(session, m.AgentId, ct)).AppendOne(new AgentStoreCertified(m.AgentId, m.StoreId, m.CertifiedAt));
+        (await session.FetchExistingAsync<Agent>(Agent.StreamKey(m.AgentId), ct)).AppendOne(new AgentStoreCertified(m.AgentId, m.StoreId, m.CertifiedAt));
 }
 
 public sealed class AgentCertificationRevokedConsumer(IDocumentSession session, TimeProvider clock)
     : IdempotentConsumer<Contracts.AgentCertificationRevoked>(session, clock)
 {
     protected override async Task Handle(Contracts.AgentCertificationRevoked m, IDocumentSession session, CancellationToken ct) =>
-        (await AgentsModule.FetchHiredAsync(session, m.AgentId, ct))
+        (await session.FetchExistingAsync<Agent>(Agent.StreamKey(m.AgentId), ct))
         .AppendOne(new AgentStoreCertificationRevoked(m.AgentId, m.StoreId, m.Reason, m.RevokedAt));
 }
 
 public sealed class AgentTierChangedConsumer(IDocumentSession session, TimeProvider clock) : IdempotentConsumer<Contracts.AgentTierChanged>(session, clock)
 {
     protected override async Task Handle(Contracts.AgentTierChanged m, IDocumentSession session, CancellationToken ct) =>
-        (await AgentsModule.FetchHiredAsync(session, m.AgentId, ct)).AppendOne(new AgentTierUpdated(m.AgentId, m.Tier, m.ChangedAt));
+        (await session.FetchExistingAsync<Agent>(Agent.StreamKey(m.AgentId), ct)).AppendOne(new AgentTierUpdated(m.AgentId, m.Tier, m.ChangedAt));
 }
 
 public static class AgentsModule
@@ -44,12 +44,6 @@ public static class AgentsModule
         options.Events.MapEventType<AgentStoreCertificationRevoked>("agent.store-certification-revoked.v1");
         options.Events.MapEventType<AgentTierUpdated>("agent.tier-updated.v1");
         options.Projections.Snapshot<Agent>(SnapshotLifecycle.Inline);
-    }
-
-    public static async Task<JasperFx.Events.IEventStream<Agent>> FetchHiredAsync(IDocumentSession session, string agentId, CancellationToken ct)
-    {
-        var stream = await session.Events.FetchForWriting<Agent>(Agent.StreamKey(agentId), ct);
-        return stream.Aggregate is null ? throw new InvalidOperationException($"Agent '{agentId}' is not hired in Staffing yet.") : stream;
     }
 
     private static IResult NotFound(string agentId) => Problems.NotFound($"Agent '{agentId}' is not registered.");

@@ -21,7 +21,7 @@ public sealed class StoreCalendarChangedConsumer(IDocumentSession session, TimeP
 {
     protected override async Task Handle(Contracts.StoreCalendarChanged message, IDocumentSession session, CancellationToken ct)
     {
-        var stream = await StoresModule.FetchKnownAsync(session, message.StoreId, ct);
+        var stream = await session.FetchExistingAsync<StaffedStore>(StaffedStore.StreamKey(message.StoreId), ct);
         stream.AppendOne(new StoreCalendarUpdated(message.StoreId, message.Calendar, message.EffectiveFrom));
     }
 }
@@ -31,7 +31,7 @@ public sealed class StoreContractChangedConsumer(IDocumentSession session, TimeP
 {
     protected override async Task Handle(Contracts.StoreContractChanged message, IDocumentSession session, CancellationToken ct)
     {
-        var stream = await StoresModule.FetchKnownAsync(session, message.StoreId, ct);
+        var stream = await session.FetchExistingAsync<StaffedStore>(StaffedStore.StreamKey(message.StoreId), ct);
         stream.AppendOne(new StoreContractUpdated(message.StoreId, message.Status,
             new Headcount(message.Presales, message.Aftersales, message.Hotline), message.ThreeMinuteResponseTarget, message.EffectiveOn));
     }
@@ -85,16 +85,6 @@ public static class StoresModule
         options.Events.MapEventType<StoreContractUpdated>("store.contract-updated.v1");
         options.Events.MapEventType<CampaignsSet>("store.campaigns-set.v1");
         options.Projections.Snapshot<StaffedStore>(SnapshotLifecycle.Inline);
-    }
-
-    /// <summary>
-    /// The store's stream for an update from Agreements. An update that overtook the onboarding message throws, so the bus
-    /// redelivers it later (after the onboarding), instead of dropping it.
-    /// </summary>
-    public static async Task<JasperFx.Events.IEventStream<StaffedStore>> FetchKnownAsync(IDocumentSession session, string storeId, CancellationToken ct)
-    {
-        var stream = await session.Events.FetchForWriting<StaffedStore>(StaffedStore.StreamKey(storeId), ct);
-        return stream.Aggregate is null ? throw new InvalidOperationException($"Store '{storeId}' is not registered in Staffing yet.") : stream;
     }
 
     public static IResult NotKnown(string storeId) => Problems.NotFound($"Store '{storeId}' is not known to Staffing (onboard it in Agreements).");
