@@ -28,3 +28,6 @@ public sealed record CoverageGapDetected(string AlertId, string StoreId, string 
 
 /// <summary>A Staffing alert was acknowledged, escalated or resolved (<paramref name="Change"/>: acknowledged, escalated, resolved).</summary>
 public sealed record StaffingAlertChanged(string AlertId, string Change, DateTimeOffset At);
+
+/// <summary>An approved emergency plan changed a store's roster of a store-local date: the agents whose shifts there moved, were added or extended.</summary>
+public sealed record RosterAdjusted(string PlanId, string StoreId, DateOnly Date, IReadOnlyList<string> AgentIds, DateTimeOffset At);
