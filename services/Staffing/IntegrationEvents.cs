@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Vendor.Staffing.Agents;
 using Vendor.Staffing.Alerts;
+using Vendor.Staffing.Plans;
 
 namespace Vendor.Staffing;
 
@@ -15,6 +16,7 @@ public static class IntegrationEvents
         AlertAcknowledged e => new Contracts.StaffingAlertChanged(e.AlertId, "acknowledged", e.At),
         AlertEscalated e => new Contracts.StaffingAlertChanged(e.AlertId, "escalated", e.At),
         AlertResolved e => new Contracts.StaffingAlertChanged(e.AlertId, "resolved", e.At),
+        EmergencyPlanRosterAdjusted e => new Contracts.RosterAdjusted(e.PlanId, e.StoreId, e.Date, e.AgentIds, e.At),
         _ => null,
     };
 

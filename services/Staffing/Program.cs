@@ -6,6 +6,7 @@ using Vendor.Staffing.Attendance;
 using Vendor.Staffing.Coverage;
 using Vendor.Staffing.Demand;
 using Vendor.Staffing.Erlang;
+using Vendor.Staffing.Plans;
 using Vendor.Staffing.Rosters;
 using Vendor.Staffing.Stores;
 
@@ -19,6 +20,7 @@ builder.AddServiceDefaults(new ServiceSetup("staffing", "staffing")
         RostersModule.Configure(options);
         AttendanceModule.Configure(options);
         AlertsModule.Configure(options);
+        PlansModule.Configure(options);
     },
     Consumers = bus =>
     {
@@ -29,6 +31,8 @@ builder.AddServiceDefaults(new ServiceSetup("staffing", "staffing")
         bus.AddConsumer<AgentCertificationRevokedConsumer>();
         bus.AddConsumer<AgentTierChangedConsumer>();
         bus.AddConsumer<ConversationsRecordedConsumer>();
+        bus.AddConsumer<SlaAtRiskConsumer>();
+        bus.AddConsumer<SlaBreachedConsumer>();
     },
     Outbox = IntegrationEvents.Map,
 });
@@ -44,4 +48,5 @@ app.MapErlang();
 app.MapCoverage();
 app.MapAttendance();
 app.MapAlerts();
+app.MapPlans();
 app.Run();

@@ -12,7 +12,7 @@ return options.Command switch
     "ingest" => await IngestBench.Run(options),
     "sla" => await SlaLatencyBench.Run(options),
     // Staffing: Erlang evaluations/s, absence → webhook latency, then the emergency-plan solver.
-    "staffing" => await ErlangBench.Run(options) | await AlertLatencyBench.Run(options),
+    "staffing" => await ErlangBench.Run(options) | await AlertLatencyBench.Run(options) | await PlanBench.Run(options),
     _ => Usage(),
 };
 
