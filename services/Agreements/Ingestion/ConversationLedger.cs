@@ -3,6 +3,7 @@ using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Vendor.Agreements.Sla;
+using Vendor.ServiceDefaults;
 
 namespace Vendor.Agreements.Ingestion;
 
@@ -204,11 +205,8 @@ public static class ConversationLedger
             new Dictionary<DateOnly, DailyCounts> { [day] = default(DailyCounts) with { QcCount = countDelta, QcSum = sumDelta } }, ct);
     }
 
-    public static async Task LockStoreAsync(IDocumentSession session, string storeId, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))") { Parameters = { new() { Value = $"ingest:{storeId}" } } };
-        await session.ExecuteAsync(command, ct);
-    }
+    public static Task LockStoreAsync(IDocumentSession session, string storeId, CancellationToken ct) =>
+        session.HoldForTransactionAsync($"ingest:{storeId}", ct);
 
     /// <summary>
     /// Reviews of conversations not stored when the reviews arrived, counted on their fallback days: (day, count, sum)

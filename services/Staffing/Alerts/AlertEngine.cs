@@ -1,7 +1,6 @@
-using JasperFx.Events;
 using Marten;
 using Marten.Linq;
-using Npgsql;
+using Vendor.ServiceDefaults;
 using Vendor.Staffing.Agents;
 using Vendor.Staffing.Attendance;
 using Vendor.Staffing.Coverage;
@@ -63,8 +62,7 @@ public static class AlertEngine
         bool InScope(string scope) => only is null || only.Contains(scope);
         await using var session = documents.LightweightSession();
         await session.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('staffing-alerts'))"))
-            await session.ExecuteAsync(lockCommand, ct);
+        await session.HoldForTransactionAsync("staffing-alerts", ct);
 
         var stores = (await session.Query<StaffedStore>().ToListAsync(ct)).Where(s => InScope($"store:{s.StoreId}")).ToList();
         var open = (await session.Query<Alert>().Where(a => a.Status != AlertStatus.Resolved).ToListAsync(ct))
@@ -142,19 +140,15 @@ public static class AlertEngine
     }
 
     /// <summary>The alert after one more event (what Marten's inline snapshot will hold once committed).</summary>
-    public static Alert Next(Alert? state, object e)
+    public static Alert Next(Alert? state, object e) => e switch
     {
-        IEvent<T> Wrap<T>(T data) where T : notnull => new Event<T>(data) { StreamKey = Alert.StreamKey(state?.AlertId ?? ((AlertRaised)e).AlertId) };
-        return e switch
-        {
-            AlertRaised raised => Alert.Create(Wrap(raised)),
-            AlertSeverityChanged x => state!.Apply(Wrap(x)),
-            AlertAcknowledged x => state!.Apply(Wrap(x)),
-            AlertEscalated x => state!.Apply(Wrap(x)),
-            AlertResolved x => state!.Apply(Wrap(x)),
-            _ => throw new ArgumentException($"Not an alert event: {e.GetType().Name}"),
-        };
-    }
+        AlertRaised raised => Alert.Create(raised),
+        AlertSeverityChanged x => state!.Apply(x),
+        AlertAcknowledged x => state!.Apply(x),
+        AlertEscalated x => state!.Apply(x),
+        AlertResolved x => state!.Apply(x),
+        _ => throw new ArgumentException($"Not an alert event: {e.GetType().Name}"),
+    };
 
     public static string ChangeName(object e) => e switch
     {

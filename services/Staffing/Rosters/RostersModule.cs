@@ -1,7 +1,6 @@
 using System.Text.Json;
 using JasperFx.Events.Projections;
 using Marten;
-using Npgsql;
 using Vendor.ServiceDefaults;
 using Vendor.Staffing.Agents;
 using Vendor.Staffing.Stores;
@@ -34,10 +33,7 @@ public static class RostersModule
     {
         await session.BeginTransactionAsync(ct);
         foreach (var day in new[] { date.AddDays(-1), date, date.AddDays(1) })
-        {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))") { Parameters = { new() { Value = $"roster-day:{day:yyyy-MM-dd}" } } };
-            await session.ExecuteAsync(command, ct);
-        }
+            await session.HoldForTransactionAsync($"roster-day:{day:yyyy-MM-dd}", ct);
     }
 
     /// <summary>Shifts on every store's rosters from the day before to the day after.</summary>
@@ -55,8 +51,7 @@ public static class RostersModule
         rosters.MapPut("/{date}", async Task<IResult> (string storeId, string date, HttpRequest request, IDocumentStore documents,
                 TimeProvider clock, CancellationToken ct) =>
             {
-                if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day))
-                    return Problems.Validation(new Dictionary<string, string[]> { ["date"] = ["A date, yyyy-MM-dd."] });
+                if (!OpeningHours.TryParseDate(date, out var day)) return StoresModule.BadDate();
                 var input = await ReadShiftsAsync(request, ct);
                 if (input.Problem is { } bad) return bad;
 
@@ -88,8 +83,7 @@ public static class RostersModule
         rosters.MapGet("/{date}", async Task<IResult> (string storeId, string date, IQuerySession session, HttpResponse response,
                 CancellationToken ct) =>
             {
-                if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day))
-                    return Problems.Validation(new Dictionary<string, string[]> { ["date"] = ["A date, yyyy-MM-dd."] });
+                if (!OpeningHours.TryParseDate(date, out var day)) return StoresModule.BadDate();
                 if (await session.LoadAsync<StaffedStore>(StaffedStore.StreamKey(storeId), ct) is null) return StoresModule.NotKnown(storeId);
                 var roster = await session.LoadAsync<Roster>(Roster.StreamKey(storeId, day), ct);
                 ETags.Set(response, roster?.Version ?? 0);

@@ -1,0 +1,15 @@
+using Marten;
+using Npgsql;
+
+namespace Vendor.ServiceDefaults;
+
+/// <summary>PostgreSQL advisory locks named by text: serialise writers across replicas without a lock table.</summary>
+public static class AdvisoryLocks
+{
+    /// <summary>Waits for the named lock and holds it until the session's transaction (begun by the caller) ends.</summary>
+    public static async Task HoldForTransactionAsync(this IDocumentSession session, string name, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))") { Parameters = { new() { Value = name } } };
+        await session.ExecuteAsync(command, ct);
+    }
+}
