@@ -91,8 +91,7 @@ public static class CoverageModule
         app.MapGet("/api/staffing/stores/{storeId}/coverage", async Task<IResult> (string storeId, string? date, IQuerySession session,
                 CancellationToken ct) =>
             {
-                if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var day))
-                    return Problems.Validation(new Dictionary<string, string[]> { ["date"] = ["Required: a store-local date, yyyy-MM-dd."] });
+                if (!OpeningHours.TryParseDate(date, out var day)) return StoresModule.BadDate();
                 var store = await session.LoadAsync<StaffedStore>(StaffedStore.StreamKey(storeId), ct);
                 if (store is null) return StoresModule.NotKnown(storeId);
                 return TypedResults.Ok(await CoverageRules.LoadAsync(session, store, day, ct));

@@ -59,8 +59,7 @@ public static class PlansModule
     public static (DateOnly Date, IReadOnlyList<string>? StoreIds, Errors Errors) Validate(ProposeEmergencyPlan? body)
     {
         var errors = new Errors();
-        var dateOk = DateOnly.TryParseExact(body?.Date, "yyyy-MM-dd", out var date);
-        errors.Check(dateOk, "date", "Required: a store-local date, yyyy-MM-dd.");
+        errors.Check(OpeningHours.TryParseDate(body?.Date, out var date), "date", OpeningHours.DateRule);
         var ids = body?.StoreIds;
         if (ids is not null)
         {

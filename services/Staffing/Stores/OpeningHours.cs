@@ -1,3 +1,4 @@
+using System.Globalization;
 using Vendor.Contracts;
 
 namespace Vendor.Staffing.Stores;
@@ -11,6 +12,12 @@ public static class OpeningHours
 {
     public const int IntervalMinutes = 30;
     public const int IntervalsPerDay = 24 * 60 / IntervalMinutes;
+
+    /// <summary>A store-local date as routes and bodies spell it.</summary>
+    public static bool TryParseDate(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    public const string DateRule = "Required: a store-local date, yyyy-MM-dd.";
 
     public static StoreCalendar RoundTheClock(string timeZone) =>
         new(timeZone, [new ServiceHoursBlock("00:00", "00:00")], [1, 2, 3, 4, 5, 6, 7], [], []);

@@ -87,6 +87,8 @@ public static class StoresModule
         options.Projections.Snapshot<StaffedStore>(SnapshotLifecycle.Inline);
     }
 
+    public static IResult BadDate() => Problems.Validation(new Dictionary<string, string[]> { ["date"] = [OpeningHours.DateRule] });
+
     public static IResult NotKnown(string storeId) => Problems.NotFound($"Store '{storeId}' is not known to Staffing (onboard it in Agreements).");
 
     public static void MapStores(this IEndpointRouteBuilder app)
