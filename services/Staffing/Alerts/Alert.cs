@@ -1,5 +1,3 @@
-using JasperFx.Events;
-
 namespace Vendor.Staffing.Alerts;
 
 public static class AlertKinds
@@ -40,28 +38,28 @@ public sealed record Alert(string Id, string AlertId, string Kind, string Scope,
 {
     public static string StreamKey(string alertId) => $"alert:{alertId}";
 
-    public static Alert Create(IEvent<AlertRaised> e) =>
-        new(e.StreamKey!, e.Data.AlertId, e.Data.Finding.Kind, e.Data.Finding.Scope, e.Data.Finding.Severity, AlertStatus.Open, e.Data.Finding,
-            e.Data.At, e.Data.At, e.Data.Finding.Severity == Severities.Critical ? e.Data.At : null, null, null, null, null, null, 1,
-            e.Data.Finding.Severity);
+    public static Alert Create(AlertRaised e) =>
+        new(StreamKey(e.AlertId), e.AlertId, e.Finding.Kind, e.Finding.Scope, e.Finding.Severity, AlertStatus.Open, e.Finding,
+            e.At, e.At, e.Finding.Severity == Severities.Critical ? e.At : null, null, null, null, null, null, 1,
+            e.Finding.Severity);
 
-    public Alert Apply(IEvent<AlertSeverityChanged> e) => this with
+    public Alert Apply(AlertSeverityChanged e) => this with
     {
-        Severity = e.Data.Finding.Severity, Finding = e.Data.Finding, ChangedAt = e.Data.At, Revision = Revision + 1,
-        PeakSeverity = Severities.Rank(e.Data.Finding.Severity) > Severities.Rank(Peak) ? e.Data.Finding.Severity : Peak,
-        CriticalSince = e.Data.Finding.Severity == Severities.Critical ? CriticalSince ?? e.Data.At : null,
+        Severity = e.Finding.Severity, Finding = e.Finding, ChangedAt = e.At, Revision = Revision + 1,
+        PeakSeverity = Severities.Rank(e.Finding.Severity) > Severities.Rank(Peak) ? e.Finding.Severity : Peak,
+        CriticalSince = e.Finding.Severity == Severities.Critical ? CriticalSince ?? e.At : null,
     };
 
-    public Alert Apply(IEvent<AlertAcknowledged> e) => this with
+    public Alert Apply(AlertAcknowledged e) => this with
     {
-        Status = AlertStatus.Acknowledged, AcknowledgedBy = e.Data.By, AcknowledgedAt = e.Data.At, ChangedAt = e.Data.At, Revision = Revision + 1,
+        Status = AlertStatus.Acknowledged, AcknowledgedBy = e.By, AcknowledgedAt = e.At, ChangedAt = e.At, Revision = Revision + 1,
     };
 
-    public Alert Apply(IEvent<AlertEscalated> e) => this with { EscalatedAt = e.Data.At, ChangedAt = e.Data.At, Revision = Revision + 1 };
+    public Alert Apply(AlertEscalated e) => this with { EscalatedAt = e.At, ChangedAt = e.At, Revision = Revision + 1 };
 
-    public Alert Apply(IEvent<AlertResolved> e) => this with
+    public Alert Apply(AlertResolved e) => this with
     {
-        Status = AlertStatus.Resolved, ResolvedAt = e.Data.At, ResolvedReason = e.Data.Reason, ChangedAt = e.Data.At, Revision = Revision + 1,
+        Status = AlertStatus.Resolved, ResolvedAt = e.At, ResolvedReason = e.Reason, ChangedAt = e.At, Revision = Revision + 1,
     };
 
     public bool IsOpen => Status != AlertStatus.Resolved;
