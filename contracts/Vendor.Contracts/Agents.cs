@@ -9,11 +9,14 @@ public sealed record AgentHired(
     DateOnly HiredOn,
     DateTimeOffset RegisteredAt);
 
-/// <summary>Quality certified an agent for a store: Staffing may roster the agent there.</summary>
-public sealed record AgentCertified(string AgentId, string StoreId, DateTimeOffset CertifiedAt);
+/// <summary>
+/// Quality certified an agent for a store (and, from Quality's certifications per skill, the <paramref name="Skill"/> certified;
+/// absent from older publishers): Staffing may roster the agent there.
+/// </summary>
+public sealed record AgentCertified(string AgentId, string StoreId, DateTimeOffset CertifiedAt, string? Skill = null);
 
-/// <summary>Quality revoked an agent's certification for a store.</summary>
-public sealed record AgentCertificationRevoked(string AgentId, string StoreId, string Reason, DateTimeOffset RevokedAt);
+/// <summary>Quality revoked an agent's certification for a store (for one <paramref name="Skill"/> when given, else all of them).</summary>
+public sealed record AgentCertificationRevoked(string AgentId, string StoreId, string Reason, DateTimeOffset RevokedAt, string? Skill = null);
 
 /// <summary>An agent's tier on the ladder (probation, iron, bronze, silver, gold) changed in Quality.</summary>
 public sealed record AgentTierChanged(string AgentId, string Tier, DateTimeOffset ChangedAt);

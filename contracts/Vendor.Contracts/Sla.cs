@@ -6,6 +6,10 @@ public sealed record SlaAtRisk(string StoreId, string Month, string Metric, doub
 /// <summary>A store's metric for the current month is missing its contracted target.</summary>
 public sealed record SlaBreached(string StoreId, string Month, string Metric, double? Actual, double Target, DateTimeOffset DetectedAt);
 
-/// <summary>Quality finished a QC review of one conversation; Agreements folds the score into the store's qcScore.</summary>
+/// <summary>
+/// Quality finished a QC review of one conversation; Agreements folds the score into the store's qcScore. A dispute that
+/// overturns the review publishes it again with the corrected score and a higher <paramref name="Revision"/>: consumers keep the
+/// latest revision per <paramref name="ReviewId"/>. <paramref name="Critical"/>: a critical error zeroed the score.
+/// </summary>
 public sealed record QcReviewCompleted(string ReviewId, string StoreId, string ConversationId, string AgentId, double Score,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt, bool Critical = false, int Revision = 1);

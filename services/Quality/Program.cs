@@ -1,14 +1,27 @@
+using Vendor.Quality;
+using Vendor.Quality.Agents;
+using Vendor.Quality.Conversations;
 using Vendor.Quality.Training;
 using Vendor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
 {
-    Marten = TrainingModule.Configure,
-    Consumers = bus => bus.AddConsumer<AgentHiredConsumer>(),
+    Marten = options =>
+    {
+        AgentsModule.Configure(options);
+        TrainingModule.Configure(options);
+    },
+    Consumers = bus =>
+    {
+        bus.AddConsumer<AgentJoinedConsumer>();
+        bus.AddConsumer<AgentHiredConsumer>();
+    },
+    Outbox = IntegrationEvents.Map,
 });
 
 var app = builder.Build();
+await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-conversations", ConversationFacts.CreateTables);
 app.MapServiceDefaults();
 app.MapTraining();
 app.Run();

@@ -1,0 +1,18 @@
+using JasperFx.Events;
+using Vendor.Quality.Reviews;
+
+namespace Vendor.Quality;
+
+/// <summary>The one place domain events leave the service.</summary>
+public static class IntegrationEvents
+{
+    public static object? Map(IEvent committed) => committed.Data switch
+    {
+        ReviewCompleted e => new Contracts.QcReviewCompleted(e.ReviewId, e.StoreId, e.ConversationId, e.AgentId, e.Score, e.CompletedAt,
+            e.Critical, Revision: 1),
+        ReviewOverturned e => new Contracts.QcReviewCompleted(e.ReviewId, e.StoreId, e.ConversationId, e.AgentId, e.Score, e.At,
+            e.Critical, e.Revision),
+        // Training/certification (AgentCertified, AgentCertificationRevoked) and the tier ladder (AgentTierChanged) map here too.
+        _ => null,
+    };
+}
