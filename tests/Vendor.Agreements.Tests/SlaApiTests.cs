@@ -167,7 +167,7 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
     }
 
     [Fact]
-    public async Task Qc_reviews_fold_into_qc_score_once_and_a_re_score_replaces_the_score()
+    public async Task Qc_reviews_fold_into_qc_score_once_and_a_later_revision_replaces_the_score()
     {
         await Onboard("sla-qc");
         await Post("sla-qc", Conversation("q1", 10), Conversation("q2", 10));
@@ -179,11 +179,15 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
         await bus.Publish(new Contracts.QcReviewCompleted("rv-2", "sla-qc", "q2", "a-1", 100, FixedClockAgreements.Now));
         await Eventually.Until(() => QcScore("sla-qc"), s => s == 90, what: "qcScore 90");
 
-        await bus.Publish(review with { Score = 60 });
+        await bus.Publish(review with { Score = 60, Revision = 2 });
         await Eventually.Until(() => QcScore("sla-qc"), s => s == 80, what: "re-scored qcScore 80");
+        // The original revision delivered again late (a new MessageId) does not undo the correction.
+        await bus.Publish(review);
+        await bus.Publish(new Contracts.QcReviewCompleted("rv-3", "sla-qc", "q2", "a-1", 40, FixedClockAgreements.Now));
+        await Eventually.Until(() => QcScore("sla-qc"), s => s is { } v && Math.Abs(v - 200.0 / 3) < 0.001, what: "third review counted, the stale revision not");
         // Re-posting a reviewed conversation keeps its review.
         await Post("sla-qc", Conversation("q1", 10, rating: "neutral"));
-        Assert.Equal(80, await QcScore("sla-qc"));
+        Assert.Equal(200.0 / 3, (await QcScore("sla-qc"))!.Value, 3);
     }
 
     [Fact]
@@ -199,7 +203,7 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
         Assert.Equal(70, await QcScore("sla-early-qc", "2026-11-02", "2026-11-02"));
         Assert.Null(await QcScore("sla-early-qc", "2026-11-20", "2026-11-20"));
         // A re-score lands on the conversation's day too.
-        await bus.Publish(new Contracts.QcReviewCompleted("rv-early", "sla-early-qc", "e1", "a-1", 90, FixedClockAgreements.Now));
+        await bus.Publish(new Contracts.QcReviewCompleted("rv-early", "sla-early-qc", "e1", "a-1", 90, FixedClockAgreements.Now, Revision: 2));
         await Eventually.Until(() => QcScore("sla-early-qc", "2026-11-02", "2026-11-02"), s => s == 90, what: "re-score on the conversation day");
         Assert.Equal(90, await QcScore("sla-early-qc"));
     }

@@ -40,6 +40,7 @@ public static class ConversationLedger
             review_id text PRIMARY KEY, store_id text NOT NULL, conversation_id text NOT NULL, local_date date NOT NULL,
             score double precision NOT NULL);
         CREATE INDEX IF NOT EXISTS qc_reviews_conversation ON {Schema}.qc_reviews (store_id, conversation_id);
+        ALTER TABLE {Schema}.qc_reviews ADD COLUMN IF NOT EXISTS revision int NOT NULL DEFAULT 1;
         """;
 
     private static string SqlType(string column) => column.EndsWith("_sum") ? "double precision" : "bigint";
@@ -171,23 +172,26 @@ public static class ConversationLedger
             if (await reader.ReadAsync(ct)) conversationDate = reader.GetFieldValue<DateOnly>(0);
         double? oldScore = null;
         DateOnly? oldDay = null;
-        await using (var old = new NpgsqlCommand($"SELECT score, local_date FROM {Schema}.qc_reviews WHERE review_id = $1 FOR UPDATE")
+        var oldRevision = 0;
+        await using (var old = new NpgsqlCommand($"SELECT score, local_date, revision FROM {Schema}.qc_reviews WHERE review_id = $1 FOR UPDATE")
                      { Parameters = { new() { Value = review.ReviewId } } })
         await using (var reader = await session.ExecuteReaderAsync(old, ct))
-            if (await reader.ReadAsync(ct)) (oldScore, oldDay) = (reader.GetDouble(0), reader.GetFieldValue<DateOnly>(1));
+            if (await reader.ReadAsync(ct)) (oldScore, oldDay, oldRevision) = (reader.GetDouble(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt32(2));
+        // A dispute's correction (higher revision) replaces the score; an older revision arriving late changes nothing.
+        if (oldScore is not null && review.Revision <= oldRevision) return;
 
         // A re-score changes the day the review is already counted on.
         var day = oldDay ?? conversationDate ?? fallbackDate;
         var (countDelta, sumDelta) = oldScore is { } previous ? (0L, review.Score - previous) : (1L, review.Score);
         await using (var upsert = new NpgsqlCommand($"""
-                         INSERT INTO {Schema}.qc_reviews (review_id, store_id, conversation_id, local_date, score) VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT (review_id) DO UPDATE SET score = excluded.score
+                         INSERT INTO {Schema}.qc_reviews (review_id, store_id, conversation_id, local_date, score, revision) VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT (review_id) DO UPDATE SET score = excluded.score, revision = excluded.revision
                          """)
                      {
                          Parameters =
                          {
                              new() { Value = review.ReviewId }, new() { Value = review.StoreId }, new() { Value = review.ConversationId },
-                             new() { Value = day }, new() { Value = review.Score },
+                             new() { Value = day }, new() { Value = review.Score }, new() { Value = review.Revision },
                          },
                      })
             await session.ExecuteAsync(upsert, ct);

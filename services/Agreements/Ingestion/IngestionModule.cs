@@ -143,6 +143,16 @@ public static class IngestionModule
         var (c, f) = (row.Conversation, row.Facts!);
         return new Contracts.ConversationRecorded(storeId, c.ConversationId, row.Revision, c.Channel, c.Kind, c.AgentIds, c.StartedAt,
             row.LocalDate, c.Messages.Count, f.FirstResponseSeconds, f.AnsweredResponseSeconds.ToList(), f.Missed, f.Slow,
-            c.Resolved ?? false, c.Rating, c.Kind == "presales" && f.Converted, c.Messages[^1].At);
+            c.Resolved ?? false, c.Rating, c.Kind == "presales" && f.Converted, c.Messages[^1].At, CustomerText(c.Messages));
+    }
+
+    private const int CustomerTextLimit = 1_000;
+
+    /// <summary>What the customer wrote, for Quality's risk words (退款, 投诉); capped so a long chat does not bloat the message.</summary>
+    public static string? CustomerText(IReadOnlyList<StoredMessage> messages)
+    {
+        var text = string.Join('\n', messages.Where(m => m.From == "customer" && !string.IsNullOrEmpty(m.Text)).Select(m => m.Text));
+        if (text.Length <= CustomerTextLimit) return text.Length == 0 ? null : text;
+        return text[..(char.IsHighSurrogate(text[CustomerTextLimit - 1]) ? CustomerTextLimit - 1 : CustomerTextLimit)];
     }
 }
