@@ -1,6 +1,8 @@
 using Vendor.Quality;
 using Vendor.Quality.Agents;
 using Vendor.Quality.Conversations;
+using Vendor.Quality.Inspectors;
+using Vendor.Quality.Reviews;
 using Vendor.Quality.Training;
 using Vendor.ServiceDefaults;
 
@@ -11,11 +13,15 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
     {
         AgentsModule.Configure(options);
         TrainingModule.Configure(options);
+        SamplingModule.Configure(options);
+        InspectorsModule.Configure(options);
+        ReviewsModule.Configure(options);
     },
     Consumers = bus =>
     {
         bus.AddConsumer<AgentJoinedConsumer>();
         bus.AddConsumer<AgentHiredConsumer>();
+        bus.AddConsumer<ConversationsRecordedConsumer>();
     },
     Outbox = IntegrationEvents.Map,
 });
@@ -24,6 +30,9 @@ var app = builder.Build();
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-conversations", ConversationFacts.CreateTables);
 app.MapServiceDefaults();
 app.MapTraining();
+app.MapSampling();
+app.MapInspectors();
+app.MapReviews((_, _, _, _) => Task.CompletedTask);
 app.Run();
 
 namespace Vendor.Quality

@@ -1,3 +1,7 @@
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+
 namespace Vendor.Quality.Conversations;
 
 /// <summary>
@@ -29,6 +33,158 @@ public static class ConversationFacts
             inspector_id text NULL, sampled_at timestamptz NOT NULL,
             review_id text NULL,
             PRIMARY KEY (store_id, conversation_id, agent_id));
-        CREATE INDEX IF NOT EXISTS samples_pending ON {Schema}.samples (sampled_at) WHERE review_id IS NULL;
+        CREATE INDEX IF NOT EXISTS samples_pending ON {Schema}.samples (inspector_id, started_at) WHERE review_id IS NULL;
         """;
+
+    /// <summary>Writes each (conversation, agent) row unless a later revision of the conversation is stored already.</summary>
+    public static async Task UpsertAsync(IDocumentSession session, IReadOnlyList<(Contracts.ConversationRecorded C, string AgentId)> rows,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        // One order for every writer, so two messages touching the same rows never deadlock.
+        var sorted = rows.OrderBy(r => r.C.StoreId, StringComparer.Ordinal).ThenBy(r => r.C.ConversationId, StringComparer.Ordinal)
+            .ThenBy(r => r.AgentId, StringComparer.Ordinal).ToArray();
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO {Schema}.agent_conversations AS a (store_id, conversation_id, agent_id, revision, local_date, started_at, channel, kind,
+                message_count, first_response_seconds, response_seconds_sum, response_count, missed, slow, resolved, rating, converted, decided_at)
+            SELECT r.*, $18 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::date[], $6::timestamptz[], $7::text[], $8::text[],
+                $9::int[], $10::double precision[], $11::double precision[], $12::int[], $13::boolean[], $14::boolean[], $15::boolean[],
+                $16::text[], $17::boolean[]) AS r
+            ON CONFLICT (store_id, conversation_id, agent_id) DO UPDATE SET revision = excluded.revision, local_date = excluded.local_date,
+                started_at = excluded.started_at, channel = excluded.channel, kind = excluded.kind, message_count = excluded.message_count,
+                first_response_seconds = excluded.first_response_seconds, response_seconds_sum = excluded.response_seconds_sum,
+                response_count = excluded.response_count, missed = excluded.missed, slow = excluded.slow, resolved = excluded.resolved,
+                rating = excluded.rating, converted = excluded.converted, decided_at = excluded.decided_at
+            WHERE a.revision < excluded.revision
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = sorted.Select(r => r.C.StoreId).ToArray() },
+                new() { Value = sorted.Select(r => r.C.ConversationId).ToArray() },
+                new() { Value = sorted.Select(r => r.AgentId).ToArray() },
+                new() { Value = sorted.Select(r => r.C.Revision).ToArray() },
+                new() { Value = sorted.Select(r => r.C.LocalDate).ToArray() },
+                new() { Value = sorted.Select(r => r.C.StartedAt.ToUniversalTime()).ToArray() },
+                new() { Value = sorted.Select(r => r.C.Channel).ToArray() },
+                new() { Value = sorted.Select(r => r.C.Kind).ToArray() },
+                new() { Value = sorted.Select(r => r.C.MessageCount).ToArray() },
+                new() { Value = sorted.Select(r => r.C.FirstResponseSeconds).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double },
+                new() { Value = sorted.Select(r => r.C.ResponseSeconds.Sum()).ToArray() },
+                new() { Value = sorted.Select(r => r.C.ResponseSeconds.Count).ToArray() },
+                new() { Value = sorted.Select(r => r.C.Missed).ToArray() },
+                new() { Value = sorted.Select(r => r.C.Slow).ToArray() },
+                new() { Value = sorted.Select(r => r.C.Resolved).ToArray() },
+                new() { Value = sorted.Select(r => r.C.Rating).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = sorted.Select(r => r.C.Converted).ToArray() },
+                new() { Value = now.ToUniversalTime() },
+            },
+        };
+        await session.ExecuteAsync(command, ct);
+    }
+
+    /// <summary>Adds new samples; a conversation already sampled for the agent keeps its first decision (and its review).</summary>
+    public static async Task InsertSamplesAsync(IDocumentSession session,
+        IReadOnlyList<(Contracts.ConversationRecorded C, SampleDecision D, string? Inspector)> samples, DateTimeOffset now, CancellationToken ct)
+    {
+        if (samples.Count == 0) return;
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO {Schema}.samples (store_id, conversation_id, agent_id, local_date, started_at, reason, risk_score, risk_reasons,
+                inspector_id, sampled_at)
+            SELECT s.store_id, s.conversation_id, s.agent_id, s.local_date, s.started_at, s.reason, s.risk_score,
+                string_to_array(s.risk_reasons, ','), s.inspector_id, $10
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::timestamptz[], $6::text[], $7::double precision[], $8::text[], $9::text[])
+                AS s(store_id, conversation_id, agent_id, local_date, started_at, reason, risk_score, risk_reasons, inspector_id)
+            ON CONFLICT (store_id, conversation_id, agent_id) DO NOTHING
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = samples.Select(s => s.C.StoreId).ToArray() },
+                new() { Value = samples.Select(s => s.C.ConversationId).ToArray() },
+                new() { Value = samples.Select(s => s.D.AgentId).ToArray() },
+                new() { Value = samples.Select(s => s.C.LocalDate).ToArray() },
+                new() { Value = samples.Select(s => s.C.StartedAt.ToUniversalTime()).ToArray() },
+                new() { Value = samples.Select(s => s.D.Reason).ToArray() },
+                new() { Value = samples.Select(s => s.D.RiskScore).ToArray() },
+                new() { Value = samples.Select(s => string.Join(',', s.D.RiskReasons)).ToArray() },
+                new() { Value = samples.Select(s => s.Inspector).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = now.ToUniversalTime() },
+            },
+        };
+        await session.ExecuteAsync(command, ct);
+    }
+
+    private const string QueueColumns = """
+        s.store_id, s.conversation_id, s.agent_id, s.local_date, s.started_at, s.reason, s.risk_score, s.risk_reasons, s.inspector_id,
+        s.sampled_at, a.channel, a.kind, a.rating, a.missed, a.slow, a.first_response_seconds
+        """;
+
+    /// <summary>Pending samples, oldest conversation first: the inspector's own plus the unassigned ones of the stores they cover.</summary>
+    public static async Task<IReadOnlyList<QueueItem>> QueueAsync(IQuerySession session, string? inspectorId, string[]? coveredStores, int limit,
+        CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT {QueueColumns}
+            FROM {Schema}.samples s JOIN {Schema}.agent_conversations a USING (store_id, conversation_id, agent_id)
+            WHERE s.review_id IS NULL AND ($1::text IS NULL OR s.inspector_id = $1
+                OR s.inspector_id IS NULL AND (cardinality($2::text[]) = 0 OR s.store_id = ANY($2)))
+            ORDER BY s.started_at, s.store_id, s.conversation_id, s.agent_id
+            LIMIT $3
+            """)
+        {
+            Parameters =
+            {
+                new() { Value = (object?)inspectorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = coveredStores ?? [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new() { Value = limit },
+            },
+        };
+        return await ReadItemsAsync(session, command, ct);
+    }
+
+    /// <summary>The sample of one agent's part in one conversation (reviewed or not), or null when it was not sampled.</summary>
+    public static async Task<(QueueItem Item, string? ReviewId)?> SampleAsync(IQuerySession session, string storeId, string conversationId,
+        string agentId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT {QueueColumns}, s.review_id
+            FROM {Schema}.samples s JOIN {Schema}.agent_conversations a USING (store_id, conversation_id, agent_id)
+            WHERE s.store_id = $1 AND s.conversation_id = $2 AND s.agent_id = $3
+            """)
+        {
+            Parameters = { new() { Value = storeId }, new() { Value = conversationId }, new() { Value = agentId } },
+        };
+        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return (Item(reader), reader.IsDBNull(16) ? null : reader.GetString(16));
+    }
+
+    /// <summary>Marks the sample reviewed in the caller's transaction; false when another review got there first.</summary>
+    public static async Task<bool> MarkReviewedAsync(IDocumentSession session, string storeId, string conversationId, string agentId,
+        string reviewId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            UPDATE {Schema}.samples SET review_id = $4 WHERE store_id = $1 AND conversation_id = $2 AND agent_id = $3 AND review_id IS NULL
+            RETURNING 1
+            """)
+        {
+            Parameters = { new() { Value = storeId }, new() { Value = conversationId }, new() { Value = agentId }, new() { Value = reviewId } },
+        };
+        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        return await reader.ReadAsync(ct);
+    }
+
+    private static async Task<IReadOnlyList<QueueItem>> ReadItemsAsync(IQuerySession session, NpgsqlCommand command, CancellationToken ct)
+    {
+        var items = new List<QueueItem>();
+        await using (command)
+        await using (var reader = await session.ExecuteReaderAsync(command, ct))
+            while (await reader.ReadAsync(ct)) items.Add(Item(reader));
+        return items;
+    }
+
+    private static QueueItem Item(System.Data.Common.DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3),
+        r.GetFieldValue<DateTimeOffset>(4), r.GetString(5), r.GetDouble(6), r.GetFieldValue<string[]>(7), r.IsDBNull(8) ? null : r.GetString(8),
+        r.GetFieldValue<DateTimeOffset>(9), r.GetString(10), r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12), r.GetBoolean(13),
+        r.GetBoolean(14), r.IsDBNull(15) ? null : r.GetDouble(15));
 }

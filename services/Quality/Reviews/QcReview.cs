@@ -38,10 +38,11 @@ public sealed record QcReview(string Id, string ReviewId, string StoreId, string
 {
     public static string StreamKey(string reviewId) => $"review:{reviewId}";
 
-    public static QcReview Create(IEvent<ReviewCompleted> e)
+    public static QcReview Create(IEvent<ReviewCompleted> e) => Of(e.Data);
+
+    public static QcReview Of(ReviewCompleted d)
     {
-        var d = e.Data;
-        return new QcReview(e.StreamKey!, d.ReviewId, d.StoreId, d.ConversationId, d.AgentId, d.LocalDate, d.InspectorId, d.RubricId,
+        return new QcReview(StreamKey(d.ReviewId), d.ReviewId, d.StoreId, d.ConversationId, d.AgentId, d.LocalDate, d.InspectorId, d.RubricId,
             d.RubricVersion, d.Items, d.CriticalErrors, d.Score, d.Critical, ReviewStatus.Completed, 1, d.Comment, d.CompletedAt, null);
     }
 
