@@ -16,6 +16,7 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
         SamplingModule.Configure(options);
         InspectorsModule.Configure(options);
         ReviewsModule.Configure(options);
+        CalibrationModule.Configure(options);
     },
     Consumers = bus =>
     {
@@ -33,6 +34,7 @@ app.MapTraining();
 app.MapSampling();
 app.MapInspectors();
 app.MapReviews((_, _, _, _) => Task.CompletedTask);
+app.MapCalibrations();
 app.Run();
 
 namespace Vendor.Quality

@@ -159,3 +159,66 @@ public class ReviewTests
         Assert.Equal(["items", "items[0].weight", "items[1].title", "items[1].weight", "name", "storeIds"], invalid.Errors.Keys.Order());
     }
 }
+
+public class CalibrationTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+    private static readonly RubricVersion Rubric = new("default", 1, "r", [], [new("all", "all", 100, false), new("rude", "rude", 0, true)], Now);
+    private static readonly CalibrationItem C1 = new("s-1", "c-1", "a-1"), C2 = new("s-1", "c-2", "a-2");
+
+    private static Calibration Opened() =>
+        Calibration.Create(new JasperFx.Events.Event<CalibrationOpened>(new CalibrationOpened("cal-1", "11月校准", [C1, C2], ["i-1", "i-2", "i-3"], Now))
+        {
+            StreamKey = Calibration.StreamKey("cal-1"),
+        });
+
+    private static Calibration Scored(Calibration c, string inspector, CalibrationItem item, double points, bool critical = false) =>
+        c.Apply(Assert.IsType<CalibrationScored>(Assert.Single(Assert.IsType<Decision.Append>(Calibrations.Score(c,
+            new ScoreCalibration(inspector, item.StoreId, item.ConversationId, item.AgentId, [new("all", points)], critical ? ["rude"] : []), Rubric, Now)).Events)));
+
+    [Fact]
+    public void Each_inspector_deviation_from_the_consensus_shows_who_is_lenient()
+    {
+        var c = Opened();
+        c = Scored(c, "i-1", C1, 90);
+        c = Scored(c, "i-2", C1, 80);
+        c = Scored(c, "i-3", C1, 70);
+        c = Scored(c, "i-1", C2, 60, critical: true); // 0, the majority too
+        c = Scored(c, "i-2", C2, 70, critical: true);
+        c = Scored(c, "i-3", C2, 75);
+
+        var report = Calibrations.Report(c);
+
+        Assert.Equal(1.0, report.Completion);
+        var c1 = report.ByConversation[0];
+        Assert.Equal((80.0, 20.0), (c1.Mean!.Value, c1.Spread!.Value));
+        var i1 = report.ByInspector.Single(i => i.InspectorId == "i-1");
+        var i3 = report.ByInspector.Single(i => i.InspectorId == "i-3");
+        // C1: +10 / -10; C2 scores 0, 0, 75 (mean 25): -25 / +50.
+        Assert.Equal((-7.5, 17.5, 0), (i1.MeanDeviation!.Value, i1.MeanAbsoluteDeviation!.Value, i1.CriticalDisagreements));
+        Assert.Equal((20.0, 30.0, 1), (i3.MeanDeviation!.Value, i3.MeanAbsoluteDeviation!.Value, i3.CriticalDisagreements));
+    }
+
+    [Fact]
+    public void Scoring_again_replaces_and_only_session_inspectors_and_conversations_count()
+    {
+        var c = Scored(Scored(Opened(), "i-1", C1, 50), "i-1", C1, 70);
+        Assert.Equal(70, Assert.Single(c.Scores).Score);
+        Assert.Equal(1.0 / 6, Calibrations.Report(c).Completion, 4);
+        Assert.Null(Calibrations.Report(c).ByInspector[0].MeanDeviation); // nobody else scored C1 yet
+
+        var refused = Assert.IsType<Decision.Invalid>(Calibrations.Score(c, new ScoreCalibration("i-9", "s-1", "c-9", "a-1", [new("all", 1)], []), Rubric, Now));
+        Assert.Equal(["conversationId", "inspectorId"], refused.Errors.Keys.Order());
+    }
+
+    [Fact]
+    public void A_session_needs_two_known_inspectors_and_a_repeat_changes_nothing()
+    {
+        var command = new OpenCalibration("cal-1", "11月校准", [C1, C2], ["i-1", "i-2", "i-3"]);
+        Assert.IsType<Decision.Append>(Calibrations.Open(null, command, ["i-1", "i-2", "i-3"], Now));
+        Assert.IsType<Decision.Unchanged>(Calibrations.Open(Opened(), command, ["i-1", "i-2", "i-3"], Now));
+        Assert.IsType<Decision.Conflict>(Calibrations.Open(Opened(), command with { Name = "other" }, ["i-1", "i-2", "i-3"], Now));
+        var invalid = Assert.IsType<Decision.Invalid>(Calibrations.Open(null, new OpenCalibration("cal-2", "x", [], ["i-1", "i-x"]), ["i-1"], Now));
+        Assert.Equal(["conversations", "inspectorIds"], invalid.Errors.Keys.Order());
+    }
+}

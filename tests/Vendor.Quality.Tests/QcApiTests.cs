@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Vendor.Quality.Reviews;
+using Vendor.ServiceDefaults;
+using Vendor.Testing;
+
+namespace Vendor.Quality.Tests;
+
+/// <summary>QC through the Quality host against real PostgreSQL and RabbitMQ: sampling from the bus, the queue, reviews, disputes, calibration.</summary>
+public class QcApiTests(ServiceFixture<QualityApi> fixture) : IClassFixture<ServiceFixture<QualityApi>>
+{
+    private readonly ServiceHost<QualityApi> _host = fixture.Host;
+    private readonly HttpClient _ops = fixture.Host.OpsClient();
+
+    private static object FullMarks => new[]
+    {
+        new { code = "greeting", points = 10 }, new { code = "accuracy", points = 30 }, new { code = "attitude", points = 20 },
+        new { code = "resolution", points = 25 }, new { code = "scripts", points = 15 },
+    };
+
+    private async Task Publish(string store, params Contracts.ConversationRecorded[] conversations) =>
+        await _host.Services.GetRequiredService<IBus>().Publish(new Contracts.ConversationsRecorded(store, conversations));
+
+    private Task<JsonElement> Queue(string query = "") => _ops.GetFromJsonAsync<JsonElement>($"/api/quality/queue{query}");
+
+    private static IEnumerable<string> Ids(JsonElement queue, string store) =>
+        queue.EnumerateArray().Where(i => i.GetProperty("storeId").GetString() == store).Select(i => i.GetProperty("conversationId").GetString()!);
+
+    [Fact]
+    public async Task Risky_conversations_are_sampled_a_late_bad_rating_samples_too_and_stale_revisions_change_nothing()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _ops.PutAsJsonAsync("/api/quality/sampling", new { seed = "it-1", randomShare = 0.0 })).StatusCode);
+        var calm = SamplingTests.Conversation("calm", agent: "a-7", rating: "satisfied", store: "qc-s1");
+        await Publish("qc-s1", SamplingTests.Conversation("angry", agent: "a-7", rating: "unsatisfied", store: "qc-s1"), calm);
+        await Eventually.Until(() => Queue(), q => Ids(q, "qc-s1").Contains("angry"), what: "the unsatisfied conversation sampled");
+        Assert.DoesNotContain("calm", Ids(await Queue(), "qc-s1"));
+
+        // The rating changes later (revision 2), then revision 1 is delivered again late.
+        await Publish("qc-s1", calm with { Revision = 2, Rating = "unsatisfied" });
+        var queue = await Eventually.Until(() => Queue(), q => Ids(q, "qc-s1").Contains("calm"), what: "the re-rated conversation sampled");
+        await Publish("qc-s1", calm);
+        await Publish("qc-s1", SamplingTests.Conversation("marker", agent: "a-7", rating: "unsatisfied", store: "qc-s1"));
+        queue = await Eventually.Until(() => Queue(), q => Ids(q, "qc-s1").Contains("marker"), what: "a later message handled");
+        var item = queue.EnumerateArray().Single(i => i.GetProperty("conversationId").GetString() == "calm");
+        Assert.Equal("unsatisfied", item.GetProperty("rating").GetString());
+        Assert.Equal("risk", item.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Samples_are_queued_per_inspector_and_reviewed_once_against_the_rubric_in_force()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _ops.PutAsJsonAsync("/api/quality/inspectors/i-only-s2", new { name = "Lin", storeIds = new[] { "qc-s2" } })).StatusCode);
+        await Publish("qc-s2", SamplingTests.Conversation("r1", agent: "a-8", rating: "unsatisfied", store: "qc-s2"));
+        var mine = await Eventually.Until(() => Queue("?inspector=i-only-s2"), q => Ids(q, "qc-s2").Contains("r1"), what: "queued for the inspector");
+        Assert.All(mine.EnumerateArray(), i => Assert.Equal("qc-s2", i.GetProperty("storeId").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync("/api/quality/queue?inspector=nobody")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _ops.GetAsync("/api/quality/queue?limit=0")).StatusCode);
+
+        var notSampled = await _ops.PostAsJsonAsync("/api/quality/reviews", new { storeId = "qc-s2", conversationId = "nope", agentId = "a-8", inspectorId = "i-only-s2", scores = FullMarks });
+        Assert.Equal(HttpStatusCode.NotFound, notSampled.StatusCode);
+        var invalid = await _ops.PostAsJsonAsync("/api/quality/reviews", new { storeId = "qc-s2", conversationId = "r1", agentId = "a-8", inspectorId = "i-only-s2", scores = new[] { new { code = "greeting", points = 11 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType!.MediaType);
+        Assert.True((await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("scores.greeting", out _));
+
+        var created = await _ops.PostAsJsonAsync("/api/quality/reviews", new { storeId = "qc-s2", conversationId = "r1", agentId = "a-8", inspectorId = "i-only-s2", scores = FullMarks, criticalErrors = new[] { "false-promise" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var review = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((0.0, true), (review.GetProperty("score").GetDouble(), review.GetProperty("critical").GetBoolean()));
+        Assert.DoesNotContain("r1", Ids(await Queue("?inspector=i-only-s2"), "qc-s2"));
+        Assert.Equal(HttpStatusCode.Conflict, (await _ops.PostAsJsonAsync("/api/quality/reviews", new { storeId = "qc-s2", conversationId = "r1", agentId = "a-8", inspectorId = "i-only-s2", scores = FullMarks })).StatusCode);
+
+        var listed = await _ops.GetFromJsonAsync<JsonElement>("/api/quality/reviews?agentId=a-8");
+        Assert.Equal(review.GetProperty("reviewId").GetString(), Assert.Single(listed.EnumerateArray()).GetProperty("reviewId").GetString());
+        // The review left through the outbox as QcReviewCompleted (the event the subscription publishes).
+        await using var session = _host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var events = await session.Events.FetchStreamAsync(QcReview.StreamKey(review.GetProperty("reviewId").GetString()!));
+        var published = Assert.IsType<Contracts.QcReviewCompleted>(IntegrationEvents.Map(Assert.Single(events)));
+        Assert.True(published.Critical);
+    }
+
+    [Fact]
+    public async Task A_dispute_overturned_by_a_senior_inspector_corrects_the_review()
+    {
+        await _ops.PutAsJsonAsync("/api/quality/inspectors/i-d1", new { name = "D1" });
+        await _ops.PutAsJsonAsync("/api/quality/inspectors/i-senior", new { name = "Senior", senior = true });
+        await Publish("qc-s3", SamplingTests.Conversation("d1", agent: "a-9", rating: "unsatisfied", store: "qc-s3"));
+        await Eventually.Until(() => Queue(), q => Ids(q, "qc-s3").Contains("d1"), what: "sampled");
+        var review = await (await _ops.PostAsJsonAsync("/api/quality/reviews", new { storeId = "qc-s3", conversationId = "d1", agentId = "a-9", inspectorId = "i-d1", scores = FullMarks, criticalErrors = new[] { "rude" } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var id = review.GetProperty("reviewId").GetString();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await _ops.PostAsJsonAsync($"/api/quality/reviews/{id}/dispute", new { agentId = "a-other", reason = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _ops.PostAsJsonAsync($"/api/quality/reviews/{id}/dispute", new { agentId = "a-9", reason = "客户先辱骂" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _ops.PostAsJsonAsync($"/api/quality/reviews/{id}/dispute/decision",
+            new { inspectorId = "i-d1", outcome = "overturned", reason = "mine", scores = FullMarks })).StatusCode);
+        var decided = await _ops.PostAsJsonAsync($"/api/quality/reviews/{id}/dispute/decision",
+            new { inspectorId = "i-senior", outcome = "overturned", reason = "no rudeness", scores = FullMarks, criticalErrors = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+
+        var after = await _ops.GetFromJsonAsync<JsonElement>($"/api/quality/reviews/{id}");
+        Assert.Equal(("overturned", 100.0, 0.0, 2), (after.GetProperty("status").GetString(), after.GetProperty("score").GetDouble(),
+            after.GetProperty("originalScore").GetDouble(), after.GetProperty("revision").GetInt32()));
+        Assert.Equal(HttpStatusCode.Conflict, (await _ops.PostAsJsonAsync($"/api/quality/reviews/{id}/dispute", new { agentId = "a-9", reason = "again" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _ops.PostAsJsonAsync("/api/quality/reviews/qc-none/dispute", new { agentId = "a-9", reason = "x" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_calibration_session_reports_each_inspectors_deviation()
+    {
+        await _ops.PutAsJsonAsync("/api/quality/inspectors/cal-a", new { name = "A" });
+        await _ops.PutAsJsonAsync("/api/quality/inspectors/cal-b", new { name = "B" });
+        var conversation = new { storeId = "qc-s4", conversationId = "k1", agentId = "a-1" };
+        Assert.Equal(HttpStatusCode.Created, (await _ops.PostAsJsonAsync("/api/quality/calibrations",
+            new { calibrationId = "cal-nov", name = "11月校准", conversations = new[] { conversation }, inspectorIds = new[] { "cal-a", "cal-b" } })).StatusCode);
+        await _ops.PostAsJsonAsync("/api/quality/calibrations/cal-nov/scores", new { inspectorId = "cal-a", conversation.storeId, conversation.conversationId, conversation.agentId, scores = FullMarks });
+        var lower = new[] { new { code = "greeting", points = 10 }, new { code = "accuracy", points = 10 }, new { code = "attitude", points = 20 }, new { code = "resolution", points = 25 }, new { code = "scripts", points = 15 } };
+        var report = await (await _ops.PostAsJsonAsync("/api/quality/calibrations/cal-nov/scores", new { inspectorId = "cal-b", conversation.storeId, conversation.conversationId, conversation.agentId, scores = lower }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(1.0, report.GetProperty("completion").GetDouble());
+        var a = report.GetProperty("byInspector").EnumerateArray().Single(i => i.GetProperty("inspectorId").GetString() == "cal-a");
+        Assert.Equal(10, a.GetProperty("meanDeviation").GetDouble());
+        Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync("/api/quality/calibrations/none")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _ops.PostAsJsonAsync("/api/quality/calibrations/cal-nov/scores", new { inspectorId = "cal-x", conversation.storeId, conversation.conversationId, conversation.agentId, scores = FullMarks })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_qc_route_checks_the_caller()
+    {
+        var store = _host.ClientAs(new CallerIdentity("k", Roles.Store, "qc-s1"));
+        var anonymous = _host.CreateClient();
+        foreach (var path in new[] { "/api/quality/queue", "/api/quality/reviews", "/api/quality/sampling", "/api/quality/inspectors", "/api/quality/rubrics" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await store.GetAsync(path)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(path)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await _ops.PutAsJsonAsync("/api/quality/sampling", new { randomShare = 2 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _ops.PutAsJsonAsync("/api/quality/rubrics/default", new { name = "x", items = Array.Empty<object>() })).StatusCode);
+    }
+}
