@@ -193,3 +193,22 @@ public class ConversationMetricsTests
         Assert.Equal(new DateOnly(2026, 11, 3), calendar.LocalDate(new DateTimeOffset(2026, 11, 2, 16, 30, 0, TimeSpan.Zero)));
     }
 }
+
+public class CustomerTextTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Only_the_customers_words_travel_to_quality_cut_at_a_thousand_characters_without_splitting_a_character()
+    {
+        Ingestion.StoredMessage M(string from, string? text) => new(At, from, from == "agent" ? "a-1" : null, text);
+
+        Assert.Equal("在吗\n我要退款", Ingestion.IngestionModule.CustomerText([M("customer", "在吗"), M("bot", "您好"), M("agent", "在的"), M("customer", "我要退款")]));
+        Assert.Null(Ingestion.IngestionModule.CustomerText([M("agent", "在的"), M("customer", null)]));
+
+        var longText = new string('退', 999) + "😀" + "tail";
+        var cut = Ingestion.IngestionModule.CustomerText([M("customer", longText)])!;
+        Assert.Equal(999, cut.Length); // the emoji's surrogate pair would straddle the limit: left out whole
+        Assert.Equal(1_000, Ingestion.IngestionModule.CustomerText([M("customer", new string('a', 1_500))])!.Length);
+    }
+}

@@ -11,7 +11,7 @@ namespace Vendor.Quality.Conversations;
 /// </summary>
 public sealed record RiskWeights(double Unsatisfied, double Complaint, double Missed, double Refund, double Slow)
 {
-    public static readonly RiskWeights Default = new(Unsatisfied: 1.0, Complaint: 1.0, Missed: 0.5, Refund: 0.3, Slow: 0.2);
+    public static readonly RiskWeights Default = new(Unsatisfied: 1.0, Complaint: 1.0, Missed: 0.5, Refund: 0.2, Slow: 0.1);
 }
 
 /// <summary>
