@@ -1,6 +1,8 @@
 using Vendor.Quality;
 using Vendor.Quality.Agents;
 using Vendor.Quality.Conversations;
+using Vendor.Quality.Ladder;
+using Vendor.Quality.Scorecards;
 using Vendor.Quality.Training;
 using Vendor.ServiceDefaults;
 
@@ -11,6 +13,8 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
     {
         AgentsModule.Configure(options);
         TrainingModule.Configure(options);
+        ScorecardsModule.Configure(options);
+        LadderModule.Configure(options);
     },
     Consumers = bus =>
     {
@@ -24,6 +28,8 @@ var app = builder.Build();
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-conversations", ConversationFacts.CreateTables);
 app.MapServiceDefaults();
 app.MapTraining();
+app.MapScorecards();
+app.MapLadder();
 app.Run();
 
 namespace Vendor.Quality
