@@ -109,9 +109,14 @@ public static class LadderDecisions
         var pay = command.PayCoefficients ?? new Dictionary<string, double?>();
         foreach (var unknown in pay.Keys.Where(k => !Tiers.Ladder.Contains(k)))
             errors.Add($"payCoefficients.{unknown}", $"Unknown tier; one of {string.Join(", ", Tiers.Ladder)}.");
+        var payValid = true;
         foreach (var tier in Tiers.Ladder)
-            errors.Check(pay.GetValueOrDefault(tier) is > 0 and <= 10, $"payCoefficients.{tier}", "Required, above 0 and at most 10.");
-        if (!errors.Any)
+        {
+            var ok = pay.GetValueOrDefault(tier) is > 0 and <= 10;
+            errors.Check(ok, $"payCoefficients.{tier}", "Required, above 0 and at most 10.");
+            payValid &= ok;
+        }
+        if (payValid)
         {
             // A higher tier never pays less: a promotion that cuts pay would be a demotion in disguise.
             for (var i = 1; i < Tiers.Ladder.Count; i++)
