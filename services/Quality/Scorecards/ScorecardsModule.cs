@@ -31,7 +31,8 @@ public static class ScorecardsModule
                 var agent = await session.LoadAsync<QualityAgent>(QualityAgent.StreamKey(agentId), ct);
                 if (agent is null) return Problems.NotFound($"Agent '{agentId}' is not known to Quality.");
                 var members = await ScorecardData.TeamAsync(session, agent.Team, ct);
-                var reviews = await ScorecardData.ReviewsAsync(session, [.. members.Select(m => m.AgentId)], first, Months.Last(first), ct);
+                // The team's means are counts of conversations: only this agent's reviews are needed.
+                var reviews = await ScorecardData.ReviewsAsync(session, [agent.AgentId], first, Months.Last(first), ct);
                 var (_, cards) = (await ScorecardData.TeamCardsAsync(session, agent.Team, members, first, first, reviews, ct))[first];
                 return TypedResults.Ok(cards.Single(c => c.AgentId == agent.AgentId));
             })
