@@ -238,6 +238,19 @@ public class ScorecardTests
         Assert.Equal(30, team.Groups.Single(g => g.Group == "attitude").Max);
     }
 
+    [Fact]
+    public void Scorecards_register_the_qc_review_snapshot_only_when_the_reviews_feature_has_not()
+    {
+        var alone = new Marten.StoreOptions();
+        ScorecardsModule.Configure(alone);
+        Assert.Single(alone.Projections.AllAggregateTypes(), t => t == typeof(Reviews.QcReview));
+
+        var withReviews = new Marten.StoreOptions();
+        withReviews.Projections.Snapshot<Reviews.QcReview>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+        ScorecardsModule.Configure(withReviews);
+        Assert.Single(withReviews.Projections.AllAggregateTypes(), t => t == typeof(Reviews.QcReview));
+    }
+
     [Theory]
     [InlineData("2026-11", true)]
     [InlineData("2026-13", false)]

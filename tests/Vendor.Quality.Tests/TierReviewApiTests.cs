@@ -203,5 +203,15 @@ public class TierReviewApiTests(QualityWorld world) : IClassFixture<QualityWorld
         Assert.Equal(0.85, put.GetProperty("payCoefficients").GetProperty("probation").GetDouble());
         var tier = await Json(await _ops.GetAsync("/api/quality/agents/c-1/tier"), HttpStatusCode.OK);
         Assert.Equal(("probation", 0.85), (tier.GetProperty("tier").GetString(), tier.GetProperty("payCoefficient").GetDouble()));
+
+        // Without a team the review covers everyone hired by the end of the period, each scored within their own team.
+        await world.Hire("c-2", "lad-c2", new DateOnly(2026, 1, 1));
+        await world.Conversations("c-2", new DateOnly(2026, 4, 1), 2);
+        var everyone = await Json(await _ops.PostAsJsonAsync("/api/quality/tier-reviews", new { period = "2026-H1" }), HttpStatusCode.Created);
+        Assert.Equal(("2026-H1", JsonValueKind.Null), (everyone.GetProperty("reviewId").GetString(), everyone.GetProperty("team").ValueKind));
+        Assert.Equal("lad-c", Proposal(everyone, "c-1").GetProperty("team").GetString());
+        var c2 = Proposal(everyone, "c-2");
+        Assert.Equal(("lad-c2", "promote", 100.0, 1), (c2.GetProperty("team").GetString(), c2.GetProperty("outcome").GetString(),
+            c2.GetProperty("score").GetDouble(), c2.GetProperty("monthsWithData").GetInt32()));
     }
 }
