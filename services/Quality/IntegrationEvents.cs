@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using Vendor.Quality.Agents;
 using Vendor.Quality.Reviews;
 
 namespace Vendor.Quality;
@@ -12,7 +13,7 @@ public static class IntegrationEvents
             e.Critical, Revision: 1),
         ReviewOverturned e => new Contracts.QcReviewCompleted(e.ReviewId, e.StoreId, e.ConversationId, e.AgentId, e.Score, e.At,
             e.Critical, e.Revision),
-        // Training/certification (AgentCertified, AgentCertificationRevoked) and the tier ladder (AgentTierChanged) map here too.
+        TierChanged e => new Contracts.AgentTierChanged(e.AgentId, e.To, e.At),
         _ => null,
     };
 }

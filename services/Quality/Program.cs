@@ -3,6 +3,8 @@ using Vendor.Quality.Agents;
 using Vendor.Quality.Conversations;
 using Vendor.Quality.Inspectors;
 using Vendor.Quality.Reviews;
+using Vendor.Quality.Ladder;
+using Vendor.Quality.Scorecards;
 using Vendor.Quality.Training;
 using Vendor.ServiceDefaults;
 
@@ -17,6 +19,8 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
         InspectorsModule.Configure(options);
         ReviewsModule.Configure(options);
         CalibrationModule.Configure(options);
+        ScorecardsModule.Configure(options);
+        LadderModule.Configure(options);
     },
     Consumers = bus =>
     {
@@ -35,6 +39,8 @@ app.MapSampling();
 app.MapInspectors();
 app.MapReviews((_, _, _, _) => Task.CompletedTask);
 app.MapCalibrations();
+app.MapScorecards();
+app.MapLadder();
 app.Run();
 
 namespace Vendor.Quality
