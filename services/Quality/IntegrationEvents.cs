@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Vendor.Quality.Reviews;
+using Vendor.Quality.Training;
 
 namespace Vendor.Quality;
 
@@ -12,6 +13,8 @@ public static class IntegrationEvents
             e.Critical, Revision: 1),
         ReviewOverturned e => new Contracts.QcReviewCompleted(e.ReviewId, e.StoreId, e.ConversationId, e.AgentId, e.Score, e.At,
             e.Critical, e.Revision),
+        CertificationGranted e => new Contracts.AgentCertified(e.AgentId, e.StoreId, e.At, e.Skill),
+        CertificationRevoked e => new Contracts.AgentCertificationRevoked(e.AgentId, e.StoreId, e.Reason, e.At, e.Skill),
         // Training/certification (AgentCertified, AgentCertificationRevoked) and the tier ladder (AgentTierChanged) map here too.
         _ => null,
     };
