@@ -29,13 +29,13 @@ public sealed record AgentCertifications(string Id, string AgentId, IReadOnlyLis
 
     public static AgentCertifications Empty(string agentId) => new(StreamKey(agentId), agentId, []);
 
-    public static AgentCertifications Create(IEvent<CertificationGranted> e) => Empty(e.Data.AgentId).Evolve(e.Data);
+    public static AgentCertifications Create(IEvent<CertificationGranted> e) => Empty(e.Data.AgentId).Step(e.Data);
 
-    public static AgentCertifications Create(IEvent<CertificationRevoked> e) => Empty(e.Data.AgentId).Evolve(e.Data);
+    public static AgentCertifications Create(IEvent<CertificationRevoked> e) => Empty(e.Data.AgentId).Step(e.Data);
 
-    public AgentCertifications Apply(CertificationGranted e) => Evolve(e);
+    public AgentCertifications Apply(CertificationGranted e) => Step(e);
 
-    public AgentCertifications Apply(CertificationRevoked e) => Evolve(e);
+    public AgentCertifications Apply(CertificationRevoked e) => Step(e);
 
     [JsonIgnore]
     public IReadOnlyList<CertificationChange> Changes => History ?? [];
@@ -47,9 +47,9 @@ public sealed record AgentCertifications(string Id, string AgentId, IReadOnlyLis
         Changes.LastOrDefault(c => c.StoreId == storeId && c.Change == CertificationChanges.Revoked)?.At;
 
     public static AgentCertifications Fold(AgentCertifications? state, string agentId, IEnumerable<object> events) =>
-        events.Aggregate(state ?? Empty(agentId), (s, e) => s.Evolve(e));
+        events.Aggregate(state ?? Empty(agentId), (s, e) => s.Step(e));
 
-    public AgentCertifications Evolve(object @event) => @event switch
+    public AgentCertifications Step(object @event) => @event switch
     {
         CertificationGranted e => this with
         {
