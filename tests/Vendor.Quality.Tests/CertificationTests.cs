@@ -278,3 +278,61 @@ public class OnboardingPathApiTests(ServiceFixture<QualityApi> fixture) : IClass
         Assert.Equal("2026-12-15", json.GetProperty("dueOn").GetString());
     }
 }
+
+/// <summary>A clock that stands still, injected as the host's TimeProvider.</summary>
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
+
+/// <summary>Quality with its clock fixed, so the times it records are known.</summary>
+public sealed class FixedClockQuality : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.FromHours(8));
+    private ServiceHost<QualityApi> _factory = null!;
+    public Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<QualityApi> Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory = new ServiceHost<QualityApi>(await ServiceHost<QualityApi>.SettingsAsync());
+        Host = _factory.WithWebHostBuilder(b => Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(b,
+            s => s.AddSingleton<TimeProvider>(new FixedClock(Now))));
+        Host.CreateClient();
+    }
+
+    // Signed at the fixed time: the service checks the signature's age against its own clock.
+    public HttpClient Ops() => Host.CreateDefaultClient(new GatewaySigningHandler(new CallerIdentity("ops", Roles.Ops, null),
+        ServiceHost<QualityApi>.GatewaySecret, () => Now));
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await _factory.DisposeAsync();
+    }
+}
+
+public class FixedClockCertificationTests(FixedClockQuality quality) : IClassFixture<FixedClockQuality>
+{
+    [Fact]
+    public async Task Plans_attempts_and_certifications_carry_the_injected_clocks_time()
+    {
+        var ops = quality.Ops();
+        await quality.Host.Services.GetRequiredService<IBus>().Publish(new Contracts.AgentHired("a-clock", "周杰", "t", ["aftersales"],
+            new DateOnly(2026, 11, 1), FixedClockQuality.Now));
+        await Eventually.Until(() => ops.GetAsync("/api/quality/agents/a-clock/training"), r => r.StatusCode == HttpStatusCode.OK, what: "plan");
+        (await ops.PutAsJsonAsync("/api/quality/certifications/jd-clock/aftersales",
+            new { courses = new[] { "aftersales-refunds" }, exam = "onboarding-exam" })).EnsureSuccessStatusCode();
+
+        (await ops.PostAsync("/api/quality/agents/a-clock/training/courses/aftersales-refunds/complete", null)).EnsureSuccessStatusCode();
+        var exam = await ops.PostAsJsonAsync("/api/quality/agents/a-clock/training/exams/onboarding-exam", new { score = 80 });
+
+        var training = await exam.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(FixedClockQuality.Now, training.GetProperty("assignedAt").GetDateTimeOffset());
+        var attempt = training.GetProperty("courses").EnumerateArray().Single(c => c.GetProperty("code").GetString() == "onboarding-exam")
+            .GetProperty("attempts")[0];
+        Assert.Equal(FixedClockQuality.Now, attempt.GetProperty("at").GetDateTimeOffset());
+        var held = (await ops.GetFromJsonAsync<JsonElement>("/api/quality/agents/a-clock/certifications")).GetProperty("held")[0];
+        Assert.Equal(("jd-clock", "aftersales", FixedClockQuality.Now),
+            (held.GetProperty("storeId").GetString(), held.GetProperty("skill").GetString(), held.GetProperty("certifiedAt").GetDateTimeOffset()));
+    }
+}
