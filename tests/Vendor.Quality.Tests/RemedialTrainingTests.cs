@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Vendor.Quality.Reviews;
 using Vendor.Quality.Training;
@@ -178,6 +179,17 @@ public class TrainingOnReviewsHookTests(ServiceFixture<QualityApi> fixture) : IC
     {
         var store = fixture.Host.Services.GetRequiredService<IDocumentStore>();
         var agentId = $"a-{Guid.NewGuid():N}"[..14];
+        var revocations = new System.Collections.Concurrent.ConcurrentQueue<Contracts.AgentCertificationRevoked>();
+        var listener = fixture.Host.Services.GetRequiredService<IBus>().ConnectReceiveEndpoint($"quality-test-revoked-{Guid.NewGuid():N}", e =>
+        {
+            if (e is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.AutoDelete = true;
+            e.Handler<Contracts.AgentCertificationRevoked>(c =>
+            {
+                revocations.Enqueue(c.Message);
+                return Task.CompletedTask;
+            });
+        });
+        await listener.Ready;
         var now = DateTimeOffset.UtcNow;
         await using (var seed = store.LightweightSession())
         {
@@ -205,5 +217,10 @@ public class TrainingOnReviewsHookTests(ServiceFixture<QualityApi> fixture) : IC
         var certifications = await ops.GetFromJsonAsync<JsonElement>($"/api/quality/agents/{agentId}/certifications");
         Assert.Empty(certifications.GetProperty("held").EnumerateArray());
         Assert.Equal("revoked", certifications.GetProperty("history")[1].GetProperty("change").GetString());
+        var published = await Eventually.Until(() => Task.FromResult(revocations.FirstOrDefault(m => m.AgentId == agentId)), m => m is not null,
+            what: "AgentCertificationRevoked on the bus");
+        Assert.Equal(("tmall-hook", "presales"), (published!.StoreId, published.Skill));
+        Assert.Contains("rh-1, rh-2", published.Reason);
+        await listener.StopAsync();
     }
 }
