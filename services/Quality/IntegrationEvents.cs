@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Vendor.Quality.Agents;
 using Vendor.Quality.Reviews;
+using Vendor.Quality.Training;
 
 namespace Vendor.Quality;
 
@@ -14,6 +15,8 @@ public static class IntegrationEvents
         ReviewOverturned e => new Contracts.QcReviewCompleted(e.ReviewId, e.StoreId, e.ConversationId, e.AgentId, e.Score, e.At,
             e.Critical, e.Revision),
         TierChanged e => new Contracts.AgentTierChanged(e.AgentId, e.To, e.At),
+        CertificationGranted e => new Contracts.AgentCertified(e.AgentId, e.StoreId, e.At, e.Skill),
+        CertificationRevoked e => new Contracts.AgentCertificationRevoked(e.AgentId, e.StoreId, e.Reason, e.At, e.Skill),
         _ => null,
     };
 }

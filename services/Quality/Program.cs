@@ -37,7 +37,7 @@ app.MapServiceDefaults();
 app.MapTraining();
 app.MapSampling();
 app.MapInspectors();
-app.MapReviews((_, _, _, _) => Task.CompletedTask);
+app.MapReviews(TrainingOnReviews.OnReviewAsync);
 app.MapCalibrations();
 app.MapScorecards();
 app.MapLadder();

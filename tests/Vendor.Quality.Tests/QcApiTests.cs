@@ -86,6 +86,9 @@ public class QcApiTests(ServiceFixture<QualityApi> fixture) : IClassFixture<Serv
     [Fact]
     public async Task A_dispute_overturned_by_a_senior_inspector_corrects_the_review()
     {
+        await _host.Services.GetRequiredService<IBus>().Publish(new Contracts.AgentHired("a-9", "周洁", "jd-aftersales", ["aftersales"],
+            new DateOnly(2026, 10, 1), DateTimeOffset.UtcNow));
+        await Eventually.Until(() => _ops.GetAsync("/api/quality/agents/a-9/training"), r => r.StatusCode == HttpStatusCode.OK, what: "a-9 hired");
         await _ops.PutAsJsonAsync("/api/quality/inspectors/i-d1", new { name = "D1" });
         await _ops.PutAsJsonAsync("/api/quality/inspectors/i-senior", new { name = "Senior", senior = true });
         await Publish("qc-s3", SamplingTests.Conversation("d1", agent: "a-9", rating: "unsatisfied", store: "qc-s3"));
@@ -93,6 +96,11 @@ public class QcApiTests(ServiceFixture<QualityApi> fixture) : IClassFixture<Serv
         var review = await (await _ops.PostAsJsonAsync("/api/quality/reviews", new { storeId = "qc-s3", conversationId = "d1", agentId = "a-9", inspectorId = "i-d1", scores = FullMarks, criticalErrors = new[] { "rude" } }))
             .Content.ReadFromJsonAsync<JsonElement>();
         var id = review.GetProperty("reviewId").GetString();
+
+        // The critical review assigned remedial training in the same transaction.
+        var training = await _ops.GetFromJsonAsync<JsonElement>("/api/quality/agents/a-9/training");
+        var remedial = training.GetProperty("courses").EnumerateArray().Single(c => c.GetProperty("code").GetString() == "remedial-quality");
+        Assert.Equal(id, remedial.GetProperty("reviewId").GetString());
 
         Assert.Equal(HttpStatusCode.BadRequest, (await _ops.PostAsJsonAsync($"/api/quality/reviews/{id}/dispute", new { agentId = "a-other", reason = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _ops.PostAsJsonAsync($"/api/quality/reviews/{id}/dispute", new { agentId = "a-9", reason = "客户先辱骂" })).StatusCode);

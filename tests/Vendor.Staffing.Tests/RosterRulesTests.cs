@@ -44,6 +44,23 @@ public class RosterRulesTests
     private static IReadOnlyDictionary<string, string[]> Errors(Decision decision) => Assert.IsType<Decision.Invalid>(decision).Errors;
 
     [Fact]
+    public void Certifications_per_skill_decide_which_skill_an_agent_may_work_at_the_store()
+    {
+        var store = Store with { Headcount = new Headcount(3, 2, 0) };
+        // Certified at s-1 for pre-sales only (Quality certifies per store and skill).
+        var agent = AgentOf("a-1", skills: ["aftersales", "presales"], certified: ["s-1"]) with
+        {
+            Certifications = [new StoreCertification("s-1", false, ["presales"])],
+        };
+        var agents = Agents(agent);
+
+        var implicitSkill = Published(RosterRules.Publish(null, store, Date, [new("a-1", "08:00", "16:00", null)], agents, [], Now));
+        Assert.Equal("presales", implicitSkill.Shifts[0].Skill);
+        var refused = Errors(RosterRules.Publish(null, store, Date, [new("a-1", "08:00", "16:00", "aftersales")], agents, [], Now));
+        Assert.Equal(["Agent 'a-1' is certified for store 's-1' but not for skill 'aftersales'."], refused["shifts[0].skill"]);
+    }
+
+    [Fact]
     public void A_valid_day_is_published_with_the_instants_of_each_shift()
     {
         var decision = Publish([new("a-1", "08:00", "16:00", null), new("a-2", "15:00", "23:00", "presales")]);

@@ -51,8 +51,6 @@ public static class LadderModule
         options.Events.MapEventType<TierProposalRejected>("tier-review.proposal-rejected.v1");
         options.Projections.Snapshot<LadderRules>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<TierReview>(SnapshotLifecycle.Inline);
-        // Reviews read the certifications training keeps; the table must exist even before training writes any.
-        options.Schema.For<AgentCertifications>();
     }
 
     private static IResult Invalid(string field, string message) => Problems.Validation(new Dictionary<string, string[]> { [field] = [message] });

@@ -6,17 +6,18 @@ namespace Vendor.Staffing.Agents;
 
 public sealed record AgentView(string AgentId, string Name, string Team, IReadOnlyList<string> Skills, DateOnly HiredOn,
     string Status, DateTimeOffset RegisteredAt, IReadOnlyList<string> CertifiedStores, string Tier, int MaxConcurrentChats, bool Standby,
-    DateOnly? LeftOn)
+    DateOnly? LeftOn, IReadOnlyDictionary<string, IReadOnlyList<string>>? CertifiedSkills = null)
 {
+    /// <summary><see cref="CertifiedSkills"/>: per certified store, its certified skills (all of them for a whole-store certification).</summary>
     public static AgentView Of(Agent a) => new(a.AgentId, a.Name, a.Team, a.Skills, a.HiredOn, a.Status, a.RegisteredAt, a.Certified, a.Tier,
-        a.MaxConcurrentChats, a.Standby, a.LeftOn);
+        a.MaxConcurrentChats, a.Standby, a.LeftOn, a.CertifiedSkills.ToDictionary(c => c.StoreId, c => c.SkillList));
 }
 
 /// <summary>Quality's certifications and tiers, folded into the agent's stream (an agent Staffing has not hired yet is retried by the bus).</summary>
 public sealed class AgentCertifiedConsumer(IDocumentSession session, TimeProvider clock) : IdempotentConsumer<Contracts.AgentCertified>(session, clock)
 {
     protected override async Task Handle(Contracts.AgentCertified m, IDocumentSession session, CancellationToken ct) =>
-        (await session.FetchExistingAsync<Agent>(Agent.StreamKey(m.AgentId), ct)).AppendOne(new AgentStoreCertified(m.AgentId, m.StoreId, m.CertifiedAt));
+        (await session.FetchExistingAsync<Agent>(Agent.StreamKey(m.AgentId), ct)).AppendOne(new AgentStoreCertified(m.AgentId, m.StoreId, m.CertifiedAt, m.Skill));
 }
 
 public sealed class AgentCertificationRevokedConsumer(IDocumentSession session, TimeProvider clock)
@@ -24,7 +25,7 @@ public sealed class AgentCertificationRevokedConsumer(IDocumentSession session, 
 {
     protected override async Task Handle(Contracts.AgentCertificationRevoked m, IDocumentSession session, CancellationToken ct) =>
         (await session.FetchExistingAsync<Agent>(Agent.StreamKey(m.AgentId), ct))
-        .AppendOne(new AgentStoreCertificationRevoked(m.AgentId, m.StoreId, m.Reason, m.RevokedAt));
+        .AppendOne(new AgentStoreCertificationRevoked(m.AgentId, m.StoreId, m.Reason, m.RevokedAt, m.Skill));
 }
 
 public sealed class AgentTierChangedConsumer(IDocumentSession session, TimeProvider clock) : IdempotentConsumer<Contracts.AgentTierChanged>(session, clock)

@@ -299,7 +299,7 @@ internal sealed class CandidateBuilder(PlanProblem problem, List<Candidate> cand
     }
 
     private static bool MayWorkAt(PlanAgent agent, PlanStore store) =>
-        store.Target && agent.Profile.Certified.Contains(store.StoreId) && agent.Profile.Skills.Any(store.Skills.Contains);
+        store.Target && agent.Profile.Skills.Any(k => store.Skills.Contains(k) && agent.Profile.CertifiedFor(store.StoreId, k));
 
     /// <summary>A shift of the day that may move or be extended: inside the day, its agent not absent during it.</summary>
     private bool Movable(PlanAgent agent, OtherShift shift) =>

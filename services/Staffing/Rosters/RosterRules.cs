@@ -56,11 +56,14 @@ public static class RosterRules
             }
             errors.Check(agent.WorksOn(date), $"{field}.agentId", $"Agent '{agent.AgentId}' is not employed on {date:yyyy-MM-dd}.")
                 .Check(agent.Certified.Contains(store.StoreId), $"{field}.agentId", $"Agent '{agent.AgentId}' is not certified for store '{store.StoreId}'.");
-            var skill = s!.Skill ?? agent.Skills.FirstOrDefault(skills.Contains);
+            // Without a skill given, the first the store needs that the agent is certified for here (certifications are per skill).
+            var skill = s!.Skill ?? agent.Skills.Where(skills.Contains).OrderBy(k => agent.CertifiedFor(store.StoreId, k) ? 0 : 1).FirstOrDefault();
             if (skill is null || !agent.Skills.Contains(skill) || !skills.Contains(skill))
                 errors.Add($"{field}.skill", s.Skill is null
                     ? $"Agent '{agent.AgentId}' has none of the skills the store needs ({string.Join(", ", skills)})."
                     : $"Skill '{s.Skill}': the agent must hold it and the store must need it ({string.Join(", ", skills)}).");
+            else if (agent.Certified.Contains(store.StoreId) && !agent.CertifiedFor(store.StoreId, skill))
+                errors.Add($"{field}.skill", $"Agent '{agent.AgentId}' is certified for store '{store.StoreId}' but not for skill '{skill}'.");
             if (start is null || end is null || skill is null) continue;
             var startsAt = OpeningHours.Instant(date, start.Value, zone);
             var endsAt = OpeningHours.Instant(end <= start ? date.AddDays(1) : date, end.Value, zone);
