@@ -45,6 +45,13 @@ static class Conversations
     private static readonly string[] Questions = ["在吗？这款还有货吗", "请问什么时候发货呀", "可以开发票吗", "尺码偏大还是偏小", "能便宜一点吗", "退货运费谁出"];
     private static readonly string[] Answers = ["亲，在的，有货哦", "今天下午四点前下单当天发货", "可以的亲，下单备注抬头", "建议按平时尺码拍", "亲，现在已经是活动价啦", "七天无理由，运费险会赔付的"];
 
+    /// <summary>16 request bodies over four weeks of November 2026; "__ID__" in each conversation id is replaced per request.</summary>
+    public static string[] Templates(int batch)
+    {
+        var day = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(8));
+        return Enumerable.Range(0, 16).Select(i => Batch("__ID__", batch, day.AddDays(i % 28), new Random(i))).ToArray();
+    }
+
     public static string Batch(string prefix, int count, DateTimeOffset day, Random random)
     {
         var json = new StringBuilder(count * 2200);
@@ -92,6 +99,15 @@ static class Http
         return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
     }
 
+    /// <summary>Fresh stores for one run, each with a client holding its own ingest key.</summary>
+    public static async Task<List<(string Id, HttpClient Client)>> IngestStores(Options o, string prefix)
+    {
+        var ops = Client(o.Gateway, o.OpsKey);
+        var stores = new List<(string Id, HttpClient Client)>();
+        for (var s = 0; s < o.Stores; s++) stores.Add(($"{prefix}-{s}", Client(o.Gateway, await StoreWithIngestKey(ops, $"{prefix}-{s}"))));
+        return stores;
+    }
+
     public static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }
 
@@ -100,15 +116,8 @@ static class IngestBench
     public static async Task<int> Run(Options o)
     {
         var run = DateTime.UtcNow.ToString("MMddHHmmss");
-        var ops = Http.Client(o.Gateway, o.OpsKey);
-        var stores = new List<(string Id, HttpClient Client)>();
-        for (var s = 0; s < o.Stores; s++)
-        {
-            var id = $"bench-{run}-{s}";
-            stores.Add((id, Http.Client(o.Gateway, await Http.StoreWithIngestKey(ops, id))));
-        }
-        var day = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(8));
-        var templates = Enumerable.Range(0, 16).Select(i => Conversations.Batch("__ID__", o.Batch, day.AddDays(i % 28), new Random(i))).ToArray();
+        var stores = await Http.IngestStores(o, $"bench-{run}");
+        var templates = Conversations.Templates(o.Batch);
         // The baseline first, on a quiet machine (afterwards the outbox is still publishing the run's backlog).
         var baseline = await CopyBaseline(o.Postgres, templates, 200_000);
         Console.WriteLine($"ingest: {o.Clients} clients, batches of {o.Batch} conversations (~{templates[0].Length / o.Batch} bytes each), {o.Stores} stores, {o.Seconds} s after a 15 s warm-up (JIT tiering)");

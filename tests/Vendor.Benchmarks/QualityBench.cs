@@ -14,15 +14,8 @@ static class QualityBench
     public static async Task<int> Run(Options o)
     {
         var run = DateTime.UtcNow.ToString("MMddHHmmss");
-        var ops = Http.Client(o.Gateway, o.OpsKey);
-        var stores = new List<(string Id, HttpClient Client)>();
-        for (var s = 0; s < o.Stores; s++)
-        {
-            var id = $"bench-qc-{run}-{s}";
-            stores.Add((id, Http.Client(o.Gateway, await Http.StoreWithIngestKey(ops, id))));
-        }
-        var day = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.FromHours(8));
-        var templates = Enumerable.Range(0, 16).Select(i => Conversations.Batch("__ID__", o.Batch, day.AddDays(i % 28), new Random(i))).ToArray();
+        var stores = await Http.IngestStores(o, $"bench-qc-{run}");
+        var templates = Conversations.Templates(o.Batch);
         Console.WriteLine($"quality: {o.Clients} clients posting batches of {o.Batch} conversations to {o.Stores} stores for {o.Seconds} s after a 10 s warm-up; " +
                           "Quality consumes ConversationsRecorded and decides each conversation for QC");
 
