@@ -13,3 +13,13 @@ public sealed record SlaBreached(string StoreId, string Month, string Metric, do
 /// </summary>
 public sealed record QcReviewCompleted(string ReviewId, string StoreId, string ConversationId, string AgentId, double Score,
     DateTimeOffset CompletedAt, bool Critical = false, int Revision = 1);
+
+/// <summary>
+/// A store's feedback (complaint, wrong answer, process, praise) passed its due time unresolved in Quality; Staffing raises an alert
+/// through its channels. Published once per feedback item and due time (a reopened item that runs late again publishes again).
+/// </summary>
+public sealed record StoreFeedbackOverdue(string FeedbackId, string StoreId, string Kind, string Severity, DateTimeOffset DueAt, string Summary,
+    DateTimeOffset DetectedAt);
+
+/// <summary>Overdue feedback was resolved (or withdrawn) in Quality: Staffing resolves its alert.</summary>
+public sealed record StoreFeedbackSettled(string FeedbackId, string StoreId, DateTimeOffset At);

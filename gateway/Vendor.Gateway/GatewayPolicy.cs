@@ -13,22 +13,37 @@ public static class GatewayPolicy
     {
         if (caller.IsOps) return null;
         var segments = path.Trim('/').Split('/');
-        // api / sla / stores / {storeId} / ...
-        if (segments.Length < 4 || segments[0] != "api" || segments[1] != "sla" || segments[2] != "stores")
-            return $"A '{caller.Role}' key may only call its own store's SLA API.";
+        // api / sla|quality / stores / {storeId} / ...
+        if (segments.Length < 4 || segments[0] != "api" || segments[1] is not ("sla" or "quality") || segments[2] != "stores")
+            return $"A '{caller.Role}' key may only call its own store's routes.";
         var storeId = Uri.UnescapeDataString(segments[3]);
         if (!caller.MaySee(storeId)) return "This key is bound to another store.";
 
         var rest = segments.Skip(4).ToArray();
         var isRead = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
-        return caller.Role switch
+        var isPost = HttpMethods.IsPost(method);
+        return (caller.Role, segments[1]) switch
         {
-            // A store reads its SLA figures, reports and contract; nothing else.
-            Roles.Store when isRead && rest is ["sla"] or ["reports", _] or ["contract"] or ["contract", "history"] => null,
-            Roles.Store => "A store key may only read its store's SLA figures, reports and contract.",
-            Roles.Ingest when rest is ["conversations"] && HttpMethods.IsPost(method) => null,
-            Roles.Ingest => "An ingest key may only post conversations of its store.",
+            // A store reads its SLA figures, reports and contract; nothing else of the SLA API.
+            (Roles.Store, "sla") when isRead && rest is ["sla"] or ["reports", _] or ["contract"] or ["contract", "history"] => null,
+            (Roles.Store, "sla") => "A store key may only read its store's SLA figures, reports and contract.",
+            // With Quality a store keeps the knowledge base together (reads, proposes) and files feedback it can follow up.
+            (Roles.Store, "quality") when StoreMayCallQuality(rest, isRead, isPost) => null,
+            (Roles.Store, "quality") => "A store key may only read its knowledge base and quick replies, propose changes, and file or follow its feedback.",
+            (Roles.Ingest, "sla") when rest is ["conversations"] && isPost => null,
+            (Roles.Ingest, _) => "An ingest key may only post conversations of its store.",
             _ => "Unknown role.",
         };
     }
+
+    private static bool StoreMayCallQuality(string[] rest, bool isRead, bool isPost) => rest switch
+    {
+        ["knowledge"] or ["knowledge", "articles"] or ["knowledge", "articles", _] or ["quick-replies"] => isRead,
+        ["knowledge", "proposals"] => isRead || isPost,
+        ["knowledge", "proposals", _] => isRead,
+        ["feedback"] => isRead || isPost,
+        ["feedback", "summary"] or ["feedback", _] => isRead,
+        ["feedback", _, "reopen"] => isPost,
+        _ => false,
+    };
 }

@@ -31,6 +31,22 @@ public class GatewayPolicyTests
     [InlineData("GET", "/api/sla/stores", false)]
     [InlineData("GET", "/api/staffing/stores", false)]
     [InlineData("POST", "/api/keys", false)]
+    [InlineData("GET", "/api/quality/stores/acme/knowledge", true)]
+    [InlineData("GET", "/api/quality/stores/acme/knowledge/articles/kb-1", true)]
+    [InlineData("PUT", "/api/quality/stores/acme/knowledge/articles/kb-1", false)]
+    [InlineData("POST", "/api/quality/stores/acme/knowledge/proposals", true)]
+    [InlineData("GET", "/api/quality/stores/acme/knowledge/proposals/p-1", true)]
+    [InlineData("POST", "/api/quality/stores/acme/knowledge/proposals/p-1/accept", false)]
+    [InlineData("GET", "/api/quality/stores/acme/knowledge/compliance", false)]
+    [InlineData("GET", "/api/quality/stores/acme/quick-replies", true)]
+    [InlineData("POST", "/api/quality/stores/acme/feedback", true)]
+    [InlineData("GET", "/api/quality/stores/acme/feedback/summary", true)]
+    [InlineData("POST", "/api/quality/stores/acme/feedback/f-1/reopen", true)]
+    [InlineData("POST", "/api/quality/stores/acme/feedback/f-1/resolve", false)]
+    [InlineData("GET", "/api/quality/stores/other/knowledge", false)]
+    [InlineData("POST", "/api/quality/stores/other/feedback", false)]
+    [InlineData("GET", "/api/quality/knowledge/search", false)]
+    [InlineData("GET", "/api/quality/queue", false)]
     public void A_store_key_only_reads_its_own_store(string method, string path, bool allowed) =>
         Assert.Equal(allowed, GatewayPolicy.Refusal(AcmeStore, method, path) is null);
 
@@ -42,6 +58,8 @@ public class GatewayPolicyTests
     [InlineData("GET", "/api/sla/stores/acme/report", false)]
     [InlineData("DELETE", "/api/sla/stores/acme/conversations", false)]
     [InlineData("GET", "/api/quality/agents/a1/training", false)]
+    [InlineData("GET", "/api/quality/stores/acme/knowledge", false)]
+    [InlineData("POST", "/api/quality/stores/acme/feedback", false)]
     public void An_ingest_key_only_posts_conversations_of_its_store(string method, string path, bool allowed) =>
         Assert.Equal(allowed, GatewayPolicy.Refusal(AcmeIngest, method, path) is null);
 

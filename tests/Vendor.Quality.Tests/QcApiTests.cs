@@ -138,6 +138,32 @@ public class QcApiTests(ServiceFixture<QualityApi> fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task A_prioritized_conversation_goes_to_the_head_of_the_queue_whether_it_arrived_before_or_after()
+    {
+        var store = _host.Services.GetRequiredService<IDocumentStore>();
+        async Task Prioritize(string conversationId)
+        {
+            await using var session = store.LightweightSession();
+            await session.BeginTransactionAsync(CancellationToken.None);
+            await Conversations.ConversationFacts.PrioritizeAsync(session, "qc-s5", conversationId, "feedback:complaint", DateTimeOffset.UtcNow, CancellationToken.None);
+            // The caller's own change (feedback recorded, in real use) is what makes SaveChangesAsync commit the transaction.
+            session.Store(new ProcessedMessage($"test:{conversationId}", "test", DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        var early = SamplingTests.Conversation("p-early", agent: "a-5", rating: "satisfied", store: "qc-s5");
+        await Prioritize("p-later"); // the store complains before the conversation reaches Quality
+        await Publish("qc-s5", early, SamplingTests.Conversation("p-later", agent: "a-5", rating: "satisfied", store: "qc-s5"));
+        await Eventually.Until(() => Queue("?limit=500"), q => Ids(q, "qc-s5").Contains("p-later"), what: "the complained-about conversation sampled on arrival");
+        await Prioritize("p-early");
+
+        var queue = await Eventually.Until(() => Queue("?limit=500"), q => Ids(q, "qc-s5").Contains("p-early"), what: "the held conversation sampled");
+        var head = queue.EnumerateArray().Take(2).ToList();
+        Assert.All(head, i => Assert.True(i.GetProperty("priority").GetBoolean()));
+        Assert.Equal(["p-early", "p-later"], head.Select(i => i.GetProperty("conversationId").GetString()).Order());
+        Assert.Contains("feedback:complaint", head[0].GetProperty("riskReasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
     public async Task Every_qc_route_checks_the_caller()
     {
         var store = _host.ClientAs(new CallerIdentity("k", Roles.Store, "qc-s1"));

@@ -18,7 +18,7 @@ public class ReviewTests
     ], Now);
 
     private static readonly QueueItem Sample = new("s-1", "c-1", "a-1", new DateOnly(2026, 11, 2), Now.AddDays(-18), SampleReasons.Random, 0, [], "i-1",
-        Now.AddDays(-18), "chat", "presales", null, false, false, 20);
+        Now.AddDays(-18), "chat", "presales", null, false, false, 20, false);
 
     private static Inspector Inspector(string id, bool senior = false, params string[] stores) => new($"inspector:{id}", id, id, senior, stores, true, 1);
 

@@ -34,6 +34,10 @@ public static class ConversationFacts
             review_id text NULL,
             PRIMARY KEY (store_id, conversation_id, agent_id));
         CREATE INDEX IF NOT EXISTS samples_pending ON {Schema}.samples (inspector_id, started_at) WHERE review_id IS NULL;
+        ALTER TABLE {Schema}.samples ADD COLUMN IF NOT EXISTS priority smallint NOT NULL DEFAULT 0;
+        CREATE TABLE IF NOT EXISTS {Schema}.priority_requests (
+            store_id text NOT NULL, conversation_id text NOT NULL, reason text NOT NULL, requested_at timestamptz NOT NULL,
+            PRIMARY KEY (store_id, conversation_id));
         """;
 
     /// <summary>Writes each (conversation, agent) row unless a later revision of the conversation is stored already.</summary>
@@ -114,9 +118,48 @@ public static class ConversationFacts
         await session.ExecuteAsync(command, ct);
     }
 
+    /// <summary>
+    /// Puts a conversation at the head of the QC queue (a store's complaint about it, say): each agent's part is sampled as a risk pick
+    /// with priority, now if Quality holds the conversation, else when it arrives. A part already reviewed stays as it is. Runs in the
+    /// caller's transaction (begun by the caller), which commits with the caller's own Marten changes.
+    /// </summary>
+    public static async Task PrioritizeAsync(IDocumentSession session, string storeId, string conversationId, string reason, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        await using (var request = new NpgsqlCommand($"""
+                         INSERT INTO {Schema}.priority_requests (store_id, conversation_id, reason, requested_at) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (store_id, conversation_id) DO NOTHING
+                         """)
+                     {
+                         Parameters = { new() { Value = storeId }, new() { Value = conversationId }, new() { Value = reason }, new() { Value = now.ToUniversalTime() } },
+                     })
+            await session.ExecuteAsync(request, ct);
+        await ApplyPrioritiesAsync(session, storeId, [conversationId], now, ct);
+    }
+
+    /// <summary>Samples with priority the parts of these conversations someone asked to put first (see <see cref="PrioritizeAsync"/>).</summary>
+    public static async Task ApplyPrioritiesAsync(IDocumentSession session, string storeId, IReadOnlyCollection<string> conversationIds,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO {Schema}.samples AS s (store_id, conversation_id, agent_id, local_date, started_at, reason, risk_score, risk_reasons,
+                inspector_id, sampled_at, priority)
+            SELECT a.store_id, a.conversation_id, a.agent_id, a.local_date, a.started_at, 'risk', 1, ARRAY[p.reason], NULL, $3, 1
+            FROM {Schema}.priority_requests p JOIN {Schema}.agent_conversations a USING (store_id, conversation_id)
+            WHERE p.store_id = $1 AND p.conversation_id = ANY($2)
+            ON CONFLICT (store_id, conversation_id, agent_id) DO UPDATE SET priority = 1,
+                risk_reasons = CASE WHEN excluded.risk_reasons[1] = ANY(s.risk_reasons) THEN s.risk_reasons ELSE s.risk_reasons || excluded.risk_reasons END
+            WHERE s.review_id IS NULL AND s.priority = 0
+            """)
+        {
+            Parameters = { new() { Value = storeId }, new() { Value = conversationIds.ToArray() }, new() { Value = now.ToUniversalTime() } },
+        };
+        await session.ExecuteAsync(command, ct);
+    }
+
     private const string QueueColumns = """
         s.store_id, s.conversation_id, s.agent_id, s.local_date, s.started_at, s.reason, s.risk_score, s.risk_reasons, s.inspector_id,
-        s.sampled_at, a.channel, a.kind, a.rating, a.missed, a.slow, a.first_response_seconds
+        s.sampled_at, a.channel, a.kind, a.rating, a.missed, a.slow, a.first_response_seconds, s.priority > 0
         """;
 
     /// <summary>Pending samples, oldest conversation first: the inspector's own plus the unassigned ones of the stores they cover.</summary>
@@ -128,7 +171,7 @@ public static class ConversationFacts
             FROM {Schema}.samples s JOIN {Schema}.agent_conversations a USING (store_id, conversation_id, agent_id)
             WHERE s.review_id IS NULL AND ($1::text IS NULL OR s.inspector_id = $1
                 OR s.inspector_id IS NULL AND (cardinality($2::text[]) = 0 OR s.store_id = ANY($2)))
-            ORDER BY s.started_at, s.store_id, s.conversation_id, s.agent_id
+            ORDER BY s.priority DESC, s.started_at, s.store_id, s.conversation_id, s.agent_id
             LIMIT $3
             """)
         {
@@ -156,7 +199,7 @@ public static class ConversationFacts
         };
         await using var reader = await session.ExecuteReaderAsync(command, ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return (Item(reader), reader.IsDBNull(16) ? null : reader.GetString(16));
+        return (Item(reader), reader.IsDBNull(17) ? null : reader.GetString(17));
     }
 
     /// <summary>Marks the sample reviewed in the caller's transaction; false when another review got there first.</summary>
@@ -186,5 +229,5 @@ public static class ConversationFacts
     private static QueueItem Item(System.Data.Common.DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateOnly>(3),
         r.GetFieldValue<DateTimeOffset>(4), r.GetString(5), r.GetDouble(6), r.GetFieldValue<string[]>(7), r.IsDBNull(8) ? null : r.GetString(8),
         r.GetFieldValue<DateTimeOffset>(9), r.GetString(10), r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12), r.GetBoolean(13),
-        r.GetBoolean(14), r.IsDBNull(15) ? null : r.GetDouble(15));
+        r.GetBoolean(14), r.IsDBNull(15) ? null : r.GetDouble(15), r.GetBoolean(16));
 }

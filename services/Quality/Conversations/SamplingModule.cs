@@ -74,12 +74,13 @@ public sealed class ConversationsRecordedConsumer(IDocumentSession session, Time
         await session.BeginTransactionAsync(ct);
         await ConversationFacts.UpsertAsync(session, rows, now, ct);
         await ConversationFacts.InsertSamplesAsync(session, samples, now, ct);
+        await ConversationFacts.ApplyPrioritiesAsync(session, message.StoreId, [.. message.Conversations.Select(c => c.ConversationId)], now, ct);
     }
 }
 
 public sealed record QueueItem(string StoreId, string ConversationId, string AgentId, DateOnly LocalDate, DateTimeOffset StartedAt,
     string Reason, double RiskScore, IReadOnlyList<string> RiskReasons, string? InspectorId, DateTimeOffset SampledAt,
-    string Channel, string Kind, string? Rating, bool Missed, bool Slow, double? FirstResponseSeconds);
+    string Channel, string Kind, string? Rating, bool Missed, bool Slow, double? FirstResponseSeconds, bool Priority);
 
 public static class SamplingModule
 {
