@@ -48,6 +48,15 @@ public class QcApiTests(ServiceFixture<QualityApi> fixture) : IClassFixture<Serv
         var item = queue.EnumerateArray().Single(i => i.GetProperty("conversationId").GetString() == "calm");
         Assert.Equal("unsatisfied", item.GetProperty("rating").GetString());
         Assert.Equal("risk", item.GetProperty("reason").GetString());
+
+        // The audit lists the day's samples with the seed they were decided under; the decision recomputes the same.
+        var audit = await _ops.GetFromJsonAsync<JsonElement>("/api/quality/samples?storeId=qc-s1&date=2026-11-02");
+        var angry = audit.EnumerateArray().Single(s => s.GetProperty("conversationId").GetString() == "angry");
+        Assert.Equal("it-1", angry.GetProperty("seed").GetString());
+        var policy = Conversations.SamplingPolicy.Default with { Seed = "it-1", RandomShare = 0 };
+        var again = Conversations.Sampling.Decide(policy, SamplingTests.Conversation("angry", agent: "a-7", rating: "unsatisfied", store: "qc-s1"), "a-7");
+        Assert.Equal(angry.GetProperty("reason").GetString(), again!.Reason);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _ops.GetAsync("/api/quality/samples?storeId=qc-s1&date=02-11-2026")).StatusCode);
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public static class ConversationFacts
             PRIMARY KEY (store_id, conversation_id, agent_id));
         CREATE INDEX IF NOT EXISTS samples_pending ON {Schema}.samples (inspector_id, started_at) WHERE review_id IS NULL;
         ALTER TABLE {Schema}.samples ADD COLUMN IF NOT EXISTS priority smallint NOT NULL DEFAULT 0;
+        ALTER TABLE {Schema}.samples ADD COLUMN IF NOT EXISTS seed text NULL;
         CREATE TABLE IF NOT EXISTS {Schema}.priority_requests (
             store_id text NOT NULL, conversation_id text NOT NULL, reason text NOT NULL, requested_at timestamptz NOT NULL,
             PRIMARY KEY (store_id, conversation_id));
@@ -88,14 +89,16 @@ public static class ConversationFacts
 
     /// <summary>Adds new samples; a conversation already sampled for the agent keeps its first decision (and its review).</summary>
     public static async Task InsertSamplesAsync(IDocumentSession session,
-        IReadOnlyList<(Contracts.ConversationRecorded C, SampleDecision D, string? Inspector)> samples, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyList<(Contracts.ConversationRecorded C, SampleDecision D, string? Inspector)> samples, string seed, DateTimeOffset now,
+        CancellationToken ct)
     {
         if (samples.Count == 0) return;
+        // The seed is kept with each pick, so an audit can recompute the decision (Sampling.Decide) under the policy then in force.
         await using var command = new NpgsqlCommand($"""
             INSERT INTO {Schema}.samples (store_id, conversation_id, agent_id, local_date, started_at, reason, risk_score, risk_reasons,
-                inspector_id, sampled_at)
+                inspector_id, sampled_at, seed)
             SELECT s.store_id, s.conversation_id, s.agent_id, s.local_date, s.started_at, s.reason, s.risk_score,
-                string_to_array(s.risk_reasons, ','), s.inspector_id, $10
+                string_to_array(s.risk_reasons, ','), s.inspector_id, $10, $11
             FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::timestamptz[], $6::text[], $7::double precision[], $8::text[], $9::text[])
                 AS s(store_id, conversation_id, agent_id, local_date, started_at, reason, risk_score, risk_reasons, inspector_id)
             ON CONFLICT (store_id, conversation_id, agent_id) DO NOTHING
@@ -113,6 +116,7 @@ public static class ConversationFacts
                 new() { Value = samples.Select(s => string.Join(',', s.D.RiskReasons)).ToArray() },
                 new() { Value = samples.Select(s => s.Inspector).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 new() { Value = now.ToUniversalTime() },
+                new() { Value = seed },
             },
         };
         await session.ExecuteAsync(command, ct);
@@ -155,6 +159,25 @@ public static class ConversationFacts
             Parameters = { new() { Value = storeId }, new() { Value = conversationIds.ToArray() }, new() { Value = now.ToUniversalTime() } },
         };
         await session.ExecuteAsync(command, ct);
+    }
+
+    /// <summary>Every sample of a store's day (reviewed or not), for audit: why it was picked, under which seed, and its review.</summary>
+    public static async Task<IReadOnlyList<AuditedSample>> SamplesOfDayAsync(IQuerySession session, string storeId, DateOnly date, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT conversation_id, agent_id, reason, risk_score, risk_reasons, seed, priority > 0, inspector_id, sampled_at, review_id
+            FROM {Schema}.samples WHERE store_id = $1 AND local_date = $2 ORDER BY started_at, conversation_id, agent_id
+            """)
+        {
+            Parameters = { new() { Value = storeId }, new() { Value = date } },
+        };
+        var samples = new List<AuditedSample>();
+        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        while (await reader.ReadAsync(ct))
+            samples.Add(new AuditedSample(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3),
+                reader.GetFieldValue<string[]>(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetBoolean(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
+        return samples;
     }
 
     private const string QueueColumns = """

@@ -73,7 +73,7 @@ public sealed class ConversationsRecordedConsumer(IDocumentSession session, Time
         if (rows.Count == 0) return;
         await session.BeginTransactionAsync(ct);
         await ConversationFacts.UpsertAsync(session, rows, now, ct);
-        await ConversationFacts.InsertSamplesAsync(session, samples, now, ct);
+        await ConversationFacts.InsertSamplesAsync(session, samples, policy.Seed, now, ct);
         await ConversationFacts.ApplyPrioritiesAsync(session, message.StoreId, [.. message.Conversations.Select(c => c.ConversationId)], now, ct);
     }
 }
@@ -81,6 +81,10 @@ public sealed class ConversationsRecordedConsumer(IDocumentSession session, Time
 public sealed record QueueItem(string StoreId, string ConversationId, string AgentId, DateOnly LocalDate, DateTimeOffset StartedAt,
     string Reason, double RiskScore, IReadOnlyList<string> RiskReasons, string? InspectorId, DateTimeOffset SampledAt,
     string Channel, string Kind, string? Rating, bool Missed, bool Slow, double? FirstResponseSeconds, bool Priority);
+
+/// <summary>A sample as an audit sees it; <see cref="Seed"/> is null for a priority pick (a store's complaint), which no hash decided.</summary>
+public sealed record AuditedSample(string ConversationId, string AgentId, string Reason, double RiskScore, IReadOnlyList<string> RiskReasons,
+    string? Seed, bool Priority, string? InspectorId, DateTimeOffset SampledAt, string? ReviewId);
 
 public static class SamplingModule
 {
@@ -109,6 +113,16 @@ public static class SamplingModule
         qc.MapGet("/sampling", async (IQuerySession session, CancellationToken ct) =>
                 TypedResults.Ok((await session.LoadAsync<SamplingSettings>(SamplingSettings.StreamKey, ct))?.Policy ?? SamplingPolicy.Default))
             .WithName("GetSamplingPolicy").WithSummary("The QC sampling policy in force (ops).");
+
+        qc.MapGet("/samples", async Task<IResult> (string? storeId, string? date, IQuerySession session, CancellationToken ct) =>
+            {
+                var errors = new Errors().Check(Ids.IsValid(storeId), "storeId", Ids.Rule)
+                    .Check(DateOnly.TryParseExact(date, "yyyy-MM-dd", out _), "date", "Required: yyyy-MM-dd (store-local).");
+                if (errors.Any) return errors.ToDecision().Refusal()!;
+                return TypedResults.Ok(await ConversationFacts.SamplesOfDayAsync(session, storeId!, DateOnly.ParseExact(date!, "yyyy-MM-dd"), ct));
+            })
+            .WithName("AuditSamples").WithSummary("Every sample of a store's day, reviewed or not, with its reason and seed, for audit (ops).")
+            .ProducesValidationProblem();
 
         qc.MapGet("/queue", async Task<IResult> (string? inspector, int? limit, IQuerySession session, CancellationToken ct) =>
             {
