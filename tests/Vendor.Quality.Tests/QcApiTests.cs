@@ -173,6 +173,23 @@ public class QcApiTests(ServiceFixture<QualityApi> fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task When_an_inspector_leaves_their_pending_samples_reach_the_others_covering_the_store()
+    {
+        await _ops.PutAsJsonAsync("/api/quality/inspectors/i-leaving", new { name = "X", storeIds = new[] { "qc-s6" } });
+        await _ops.PutAsJsonAsync("/api/quality/inspectors/i-staying", new { name = "Y", storeIds = new[] { "qc-s6" } });
+        await Publish("qc-s6", [.. Enumerable.Range(0, 12).Select(i => SamplingTests.Conversation($"l{i}", agent: "a-6", rating: "unsatisfied", store: "qc-s6"))]);
+        var leaving = await Eventually.Until(() => Queue("?inspector=i-leaving"), q => Ids(q, "qc-s6").Any(), what: "samples assigned to i-leaving");
+        var theirs = Ids(leaving, "qc-s6").ToList();
+        Assert.DoesNotContain(theirs[0], Ids(await Queue("?inspector=i-staying"), "qc-s6"));
+
+        await _ops.PutAsJsonAsync("/api/quality/inspectors/i-leaving", new { name = "X", storeIds = new[] { "qc-s6" }, active = false });
+
+        var staying = Ids(await Queue("?inspector=i-staying&limit=500"), "qc-s6").ToList();
+        Assert.All(theirs, id => Assert.Contains(id, staying));
+        Assert.Equal(12, staying.Count);
+    }
+
+    [Fact]
     public async Task Every_qc_route_checks_the_caller()
     {
         var store = _host.ClientAs(new CallerIdentity("k", Roles.Store, "qc-s1"));

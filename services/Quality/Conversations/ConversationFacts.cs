@@ -185,15 +185,18 @@ public static class ConversationFacts
         s.sampled_at, a.channel, a.kind, a.rating, a.missed, a.slow, a.first_response_seconds, s.priority > 0
         """;
 
-    /// <summary>Pending samples, oldest conversation first: the inspector's own plus the unassigned ones of the stores they cover.</summary>
-    public static async Task<IReadOnlyList<QueueItem>> QueueAsync(IQuerySession session, string? inspectorId, string[]? coveredStores, int limit,
-        CancellationToken ct)
+    /// <summary>
+    /// Pending samples, prioritized first, then oldest conversation first: the inspector's own plus, in the stores they cover, the
+    /// unassigned ones and those of inspectors no longer active (so nobody's leaving strands their queue).
+    /// </summary>
+    public static async Task<IReadOnlyList<QueueItem>> QueueAsync(IQuerySession session, string? inspectorId, string[]? coveredStores,
+        string[] activeInspectors, int limit, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
             SELECT {QueueColumns}
             FROM {Schema}.samples s JOIN {Schema}.agent_conversations a USING (store_id, conversation_id, agent_id)
             WHERE s.review_id IS NULL AND ($1::text IS NULL OR s.inspector_id = $1
-                OR s.inspector_id IS NULL AND (cardinality($2::text[]) = 0 OR s.store_id = ANY($2)))
+                OR (s.inspector_id IS NULL OR s.inspector_id <> ALL($4)) AND (cardinality($2::text[]) = 0 OR s.store_id = ANY($2)))
             ORDER BY s.priority DESC, s.started_at, s.store_id, s.conversation_id, s.agent_id
             LIMIT $3
             """)
@@ -203,6 +206,7 @@ public static class ConversationFacts
                 new() { Value = (object?)inspectorId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = coveredStores ?? [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 new() { Value = limit },
+                new() { Value = activeInspectors },
             },
         };
         return await ReadItemsAsync(session, command, ct);

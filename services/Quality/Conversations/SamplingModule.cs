@@ -134,7 +134,8 @@ public static class SamplingModule
                     if (who is null) return Problems.NotFound($"Inspector '{inspector}' is not registered.");
                     covered = [.. who.StoreIds];
                 }
-                return TypedResults.Ok(await ConversationFacts.QueueAsync(session, inspector, covered, limit ?? 50, ct));
+                var active = (await InspectorsModule.ActiveAsync(session, ct)).Select(i => i.InspectorId).ToArray();
+                return TypedResults.Ok(await ConversationFacts.QueueAsync(session, inspector, covered, active, limit ?? 50, ct));
             })
             .WithName("GetQcQueue").WithSummary("Sampled conversations waiting for review, oldest first: an inspector's own and the unassigned ones of the stores they cover; without inspector, all (ops).")
             .ProducesValidationProblem().ProducesProblem(404);
