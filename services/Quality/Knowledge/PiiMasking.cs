@@ -41,12 +41,13 @@ public static partial class PiiMasking
 
     private const string CompoundSurnames = "欧阳|司马|诸葛|上官|东方|皇甫|慕容|令狐|夏侯|公孙|长孙|宇文|尉迟|独孤|南宫|端木|司徒|轩辕";
 
-    // A firm cue (a form field) is followed by a name, whatever its first character: 收件人：阿依古丽.
-    [GeneratedRegex(@"(收件人|收货人|寄件人|联系人|姓名|真实姓名|名字)(\s*(?:是|叫)?\s*[:：]?\s*)[\u4e00-\u9fa5·]{2,5}")]
+    // A firm cue (a form field, then a colon, 是/叫 or a space) is followed by a name, whatever its first character: 收件人：阿依古丽
+    // (but not 收件人信息).
+    [GeneratedRegex(@"(收件人|收货人|寄件人|联系人|姓名|真实姓名|名字)(\s*(?:是|叫)\s*[:：]?\s*|\s*[:：]\s*|\s+)[\u4e00-\u9fa5·]{2,5}")]
     private static partial Regex FieldNamePattern();
 
-    // A loose cue (买家/客户 …) is followed by a name only when it starts with a surname; else "客户表示…" would be masked.
-    [GeneratedRegex(@"(买家|客户|顾客|用户|亲|会员|消费者)(\s*[:：]?\s*)(?:" + CompoundSurnames + "|[" + Surnames + @"])[\u4e00-\u9fa5]{1,2}")]
+    // A loose cue (买家/客户/我是 …) is followed by a name only when it starts with a surname; else "客户表示…" would be masked.
+    [GeneratedRegex(@"(买家|客户|顾客|用户|亲|会员|消费者|我是|我叫|本人是|本人)(\s*[:：]?\s*)(?:" + CompoundSurnames + "|[" + Surnames + @"])[\u4e00-\u9fa5]{1,2}")]
     private static partial Regex CueNamePattern();
 
     // 张先生, 王女士, 李小姐, 欧阳女士: the surname alone identifies too much together with an order.
