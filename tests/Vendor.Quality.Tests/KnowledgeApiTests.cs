@@ -83,11 +83,17 @@ public class KnowledgeApiTests(QualityWorld world) : IClassFixture<QualityWorld>
         Assert.Equal([(1, "superseded", "七天无理由退货。"), (2, "published", "十五天无理由退货。")], history.GetProperty("versions").EnumerateArray()
             .Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("status").GetString(), v.GetProperty("body").GetString())));
 
+        Assert.Equal(HttpStatusCode.BadRequest, (await _ops.SendAsync(Put(id, new { title = "x", body = "y" }, "\"abc\""))).StatusCode);
+        var notJson = await _ops.PostAsync("/api/quality/knowledge/articles", new StringContent("{ not json", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
         var retired = await _ops.PostAsJsonAsync($"/api/quality/knowledge/articles/{id}/retire", new { reason = "政策调整" });
         Assert.Equal("retired", (await Json(retired)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await _ops.PostAsync($"/api/quality/knowledge/articles/{id}/publish", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync($"/api/quality/stores/kb-v/knowledge/articles/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync("/api/quality/knowledge/articles/kb-none")).StatusCode);
+        // Retiring needs no body.
+        var plain = await Publish(new { storeId = "kb-v", kind = "script", title = "t", body = "b" });
+        Assert.Equal(HttpStatusCode.OK, (await _ops.PostAsync($"/api/quality/knowledge/articles/{plain}/retire", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _ops.PostAsync("/api/quality/knowledge/articles/kb-none/publish", null)).StatusCode);
         // Stores do not write articles directly: they propose.
         var store = world.As(Roles.Store, "kb-v");
@@ -121,6 +127,10 @@ public class KnowledgeApiTests(QualityWorld world) : IClassFixture<QualityWorld>
             new { kind = "product", title = "x", body = "y" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await storeA.PostAsJsonAsync("/api/quality/stores/kb-a/knowledge/proposals",
             new { articleId = shared, title = "x", body = "y" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await storeA.PostAsJsonAsync("/api/quality/stores/kb-a/knowledge/proposals",
+            new { articleId = draft, title = "x", body = "y" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await storeA.PostAsJsonAsync("/api/quality/stores/kb-a/knowledge/proposals",
+            new { kind = "case", title = "x", body = "y" })).StatusCode);
 
         var change = await storeA.PostAsJsonAsync("/api/quality/stores/kb-a/knowledge/proposals",
             new { articleId = own, title = "A 尺码表", body = "S/M/L/XL（新增XL）", tags = new[] { "尺码" } });

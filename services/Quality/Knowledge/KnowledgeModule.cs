@@ -87,6 +87,7 @@ public static class KnowledgeModule
                 if (ETags.IfMatch(http.Request) is not { } expected)
                     return Problems.Result(StatusCodes.Status428PreconditionRequired, "Precondition required",
                         "Send If-Match with the article's ETag: a new version must be based on the current one.");
+                if (expected < 0) return new Errors().Add("If-Match", "The article's ETag, e.g. \"3\".").ToDecision().Refusal()!;
                 return await WriteArticleAsync(store, articleId, false, expected, (article, inForce) =>
                     ArticleDecisions.Revise(article!, command, http.Caller().KeyId, inForce, clock.GetUtcNow()), http, ct);
             })
@@ -165,8 +166,8 @@ public static class KnowledgeModule
                 {
                     await using var query = store.QuerySession();
                     target = await query.LoadAsync<Article>(Article.StreamKey(command.ArticleId), ct);
-                    // Another store's article does not exist as far as this store can tell.
-                    if (target is null || !target.AppliesTo(storeId)) return NoArticle(command.ArticleId);
+                    // Another store's article, a draft or a retired one does not exist as far as this store can tell (it reads published ones only).
+                    if (target is not { InForce: true } || !target.AppliesTo(storeId)) return NoArticle(command.ArticleId);
                 }
                 var proposalId = Proposal.NewId();
                 var (decision, proposal) = await store.DecideAsync<Proposal>(Proposal.StreamKey(proposalId),
