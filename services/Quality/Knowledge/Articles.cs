@@ -129,7 +129,7 @@ public static class ArticleDecisions
 
     public static string NewId() => $"kb-{Guid.NewGuid():N}"[..15];
 
-    /// <summary>Checks title, body, tags, critical and shortcut; <paramref name="prefix"/> names the fields in errors.</summary>
+    /// <summary>Checks title, body, tags, critical and shortcut (errors go to <paramref name="errors"/>); null when any is wrong.</summary>
     public static ArticleContent? Content(Errors errors, string kind, string? title, string? body, IReadOnlyList<string?>? tags, bool? critical,
         string? shortcut)
     {
