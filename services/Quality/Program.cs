@@ -2,6 +2,7 @@ using Vendor.Quality;
 using Vendor.Quality.Agents;
 using Vendor.Quality.Conversations;
 using Vendor.Quality.Inspectors;
+using Vendor.Quality.Knowledge;
 using Vendor.Quality.Reviews;
 using Vendor.Quality.Ladder;
 using Vendor.Quality.Scorecards;
@@ -21,6 +22,7 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
         CalibrationModule.Configure(options);
         ScorecardsModule.Configure(options);
         LadderModule.Configure(options);
+        KnowledgeModule.Configure(options);
     },
     Consumers = bus =>
     {
@@ -41,6 +43,7 @@ app.MapReviews(TrainingOnReviews.OnReviewAsync);
 app.MapCalibrations();
 app.MapScorecards();
 app.MapLadder();
+app.MapKnowledge();
 app.Run();
 
 namespace Vendor.Quality
