@@ -1,6 +1,7 @@
 using Vendor.Quality;
 using Vendor.Quality.Agents;
 using Vendor.Quality.Conversations;
+using Vendor.Quality.Feedback;
 using Vendor.Quality.Inspectors;
 using Vendor.Quality.Reviews;
 using Vendor.Quality.Ladder;
@@ -21,6 +22,7 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
         CalibrationModule.Configure(options);
         ScorecardsModule.Configure(options);
         LadderModule.Configure(options);
+        FeedbackModule.Configure(options);
     },
     Consumers = bus =>
     {
@@ -30,6 +32,7 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
     },
     Outbox = IntegrationEvents.Map,
 });
+builder.Services.AddFeedback(builder.Configuration);
 
 var app = builder.Build();
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-conversations", ConversationFacts.CreateTables);
@@ -41,6 +44,7 @@ app.MapReviews(TrainingOnReviews.OnReviewAsync);
 app.MapCalibrations();
 app.MapScorecards();
 app.MapLadder();
+app.MapFeedback();
 app.Run();
 
 namespace Vendor.Quality
