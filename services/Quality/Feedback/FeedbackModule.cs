@@ -193,7 +193,8 @@ public static class FeedbackModule
                 if (status is not (null or "all" or KnowledgeTaskStatus.Open or KnowledgeTaskStatus.Done))
                     return Problems.Validation(new Dictionary<string, string[]> { ["status"] = ["One of: open (default), done, all."] });
                 var query = session.Query<KnowledgeTask>().AsQueryable();
-                if (status is not "all") query = query.Where(t => t.Status == (status ?? KnowledgeTaskStatus.Open));
+                var wanted = status ?? KnowledgeTaskStatus.Open;
+                if (wanted != "all") query = query.Where(t => t.Status == wanted);
                 if (storeId is not null) query = query.Where(t => t.StoreId == storeId);
                 return TypedResults.Ok(await query.OrderBy(t => t.OpenedAt).Take(500).ToListAsync(ct));
             })
