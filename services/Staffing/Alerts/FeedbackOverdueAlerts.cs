@@ -26,15 +26,16 @@ public static class FeedbackAlerts
             m.Summary, m.DueAt, m.DetectedAt, 1, 0);
 
     /// <summary>
-    /// Raise, unless an alert for the item is open already (the same due time again, or an earlier one not settled yet) or Quality
-    /// settled the item after this due time (the settle overtook this message).
+    /// Raise, unless Quality settled the item after this due time already (the settle overtook this message) or the item's open alert
+    /// is about this due time or a later one. An open alert about an earlier due time (its settle is late) gives way to this round's.
     /// </summary>
     public static IReadOnlyList<object> OnOverdue(Alert? open, DateTimeOffset? settledAt, Contracts.StoreFeedbackOverdue m, Func<string> newAlertId,
         DateTimeOffset now)
     {
-        if (open is not null) return [];
         if (settledAt is { } settled && settled >= m.DueAt) return [];
-        return [new FeedbackAlertRaised(newAlertId(), Finding(m), now)];
+        if (open is not null && m.DueAt <= open.Finding.WindowFrom) return [];
+        var raised = new FeedbackAlertRaised(newAlertId(), Finding(m), now);
+        return open is null ? [raised] : [new AlertResolved(open.AlertId, "The feedback was resolved, reopened and is overdue again.", now), raised];
     }
 
     /// <summary>Resolves the open alert, unless the settle is older than the due time the alert is about (a settle of an earlier round).</summary>
