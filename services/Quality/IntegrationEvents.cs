@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Vendor.Quality.Agents;
+using Vendor.Quality.Feedback;
 using Vendor.Quality.Reviews;
 using Vendor.Quality.Training;
 
@@ -17,6 +18,8 @@ public static class IntegrationEvents
         TierChanged e => new Contracts.AgentTierChanged(e.AgentId, e.To, e.At),
         CertificationGranted e => new Contracts.AgentCertified(e.AgentId, e.StoreId, e.At, e.Skill),
         CertificationRevoked e => new Contracts.AgentCertificationRevoked(e.AgentId, e.StoreId, e.Reason, e.At, e.Skill),
+        FeedbackOverdueFlagged e => new Contracts.StoreFeedbackOverdue(e.FeedbackId, e.StoreId, e.Kind, e.Severity, e.DueAt, e.Summary, e.At),
+        FeedbackSettled e => new Contracts.StoreFeedbackSettled(e.FeedbackId, e.StoreId, e.At),
         _ => null,
     };
 }

@@ -1,6 +1,7 @@
 using Vendor.Quality;
 using Vendor.Quality.Agents;
 using Vendor.Quality.Conversations;
+using Vendor.Quality.Feedback;
 using Vendor.Quality.Inspectors;
 using Vendor.Quality.Knowledge;
 using Vendor.Quality.Reviews;
@@ -23,6 +24,7 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
         ScorecardsModule.Configure(options);
         LadderModule.Configure(options);
         KnowledgeModule.Configure(options);
+        FeedbackModule.Configure(options);
     },
     Consumers = bus =>
     {
@@ -32,6 +34,7 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
     },
     Outbox = IntegrationEvents.Map,
 });
+builder.Services.AddFeedback(builder.Configuration);
 
 var app = builder.Build();
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-conversations", ConversationFacts.CreateTables);
@@ -44,6 +47,7 @@ app.MapCalibrations();
 app.MapScorecards();
 app.MapLadder();
 app.MapKnowledge();
+app.MapFeedback();
 app.Run();
 
 namespace Vendor.Quality

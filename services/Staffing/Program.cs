@@ -33,6 +33,8 @@ builder.AddServiceDefaults(new ServiceSetup("staffing", "staffing")
         bus.AddConsumer<ConversationsRecordedConsumer>();
         bus.AddConsumer<SlaAtRiskConsumer>();
         bus.AddConsumer<SlaBreachedConsumer>();
+        bus.AddConsumer<StoreFeedbackOverdueConsumer>();
+        bus.AddConsumer<StoreFeedbackSettledConsumer>();
     },
     Outbox = IntegrationEvents.Map,
 });

@@ -1,6 +1,7 @@
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
+using Vendor.ServiceDefaults;
 
 namespace Vendor.Quality.Conversations;
 
@@ -130,6 +131,7 @@ public static class ConversationFacts
     public static async Task PrioritizeAsync(IDocumentSession session, string storeId, string conversationId, string reason, DateTimeOffset now,
         CancellationToken ct)
     {
+        await LockPrioritiesAsync(session, storeId, ct);
         await using (var request = new NpgsqlCommand($"""
                          INSERT INTO {Schema}.priority_requests (store_id, conversation_id, reason, requested_at) VALUES ($1, $2, $3, $4)
                          ON CONFLICT (store_id, conversation_id) DO NOTHING
@@ -141,10 +143,21 @@ public static class ConversationFacts
         await ApplyPrioritiesAsync(session, storeId, [conversationId], now, ct);
     }
 
-    /// <summary>Samples with priority the parts of these conversations someone asked to put first (see <see cref="PrioritizeAsync"/>).</summary>
+    /// <summary>
+    /// A request and the conversation's arrival committing at the same moment would each miss the other's uncommitted row: both
+    /// take this lock (until their transaction ends) before looking, so the later one always sees the earlier one's rows.
+    /// </summary>
+    private static Task LockPrioritiesAsync(IDocumentSession session, string storeId, CancellationToken ct) =>
+        session.HoldForTransactionAsync($"quality-priorities:{storeId}", ct);
+
+    /// <summary>
+    /// Samples with priority the parts of these conversations someone asked to put first (see <see cref="PrioritizeAsync"/>); called by
+    /// the consumer after it wrote the conversations.
+    /// </summary>
     public static async Task ApplyPrioritiesAsync(IDocumentSession session, string storeId, IReadOnlyCollection<string> conversationIds,
         DateTimeOffset now, CancellationToken ct)
     {
+        await LockPrioritiesAsync(session, storeId, ct);
         await using var command = new NpgsqlCommand($"""
             INSERT INTO {Schema}.samples AS s (store_id, conversation_id, agent_id, local_date, started_at, reason, risk_score, risk_reasons,
                 inspector_id, sampled_at, priority)

@@ -3,6 +3,9 @@ namespace Vendor.Staffing.Alerts;
 public static class AlertKinds
 {
     public const string AbsenceSpike = "absenceSpike", CoverageGap = "coverageGap";
+
+    /// <summary>A store's feedback passed its due time unresolved in Quality (one alert per feedback item, resolved when settled).</summary>
+    public const string FeedbackOverdue = "feedbackOverdue";
 }
 
 public static class Severities
@@ -42,6 +45,8 @@ public sealed record Alert(string Id, string AlertId, string Kind, string Scope,
         new(StreamKey(e.AlertId), e.AlertId, e.Finding.Kind, e.Finding.Scope, e.Finding.Severity, AlertStatus.Open, e.Finding,
             e.At, e.At, e.Finding.Severity == Severities.Critical ? e.At : null, null, null, null, null, null, 1,
             e.Finding.Severity);
+
+    public static Alert Create(FeedbackAlertRaised e) => Create(new AlertRaised(e.AlertId, e.Finding, e.At));
 
     public Alert Apply(AlertSeverityChanged e) => this with
     {

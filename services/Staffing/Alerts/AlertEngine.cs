@@ -102,6 +102,10 @@ public static class AlertEngine
                 AlertRules.AbsenceSpike(scope, inWindow.Where(a => members.Contains(a.AgentId)).ToList(), baseline, now, horizonEnd, settings)));
         }
 
+        // Feedback alerts stay as they are until Quality settles the item (here they may only escalate).
+        foreach (var alert in open.Values.Where(a => a.Kind == AlertKinds.FeedbackOverdue))
+            findings.Add((alert.Kind, alert.Scope, alert.Finding));
+
         // Open alerts whose scope vanished (a store or team no longer exists) resolve too.
         foreach (var key in open.Keys.Where(k => !findings.Any(f => f.Kind == k.Kind && f.Scope == k.Scope)).ToList())
             findings.Add((key.Kind, key.Scope, null));
@@ -143,6 +147,7 @@ public static class AlertEngine
     public static Alert Next(Alert? state, object e) => e switch
     {
         AlertRaised raised => Alert.Create(raised),
+        FeedbackAlertRaised raised => Alert.Create(raised),
         AlertSeverityChanged x => state!.Apply(x),
         AlertAcknowledged x => state!.Apply(x),
         AlertEscalated x => state!.Apply(x),
@@ -152,7 +157,7 @@ public static class AlertEngine
 
     public static string ChangeName(object e) => e switch
     {
-        AlertRaised => "raised",
+        AlertRaised or FeedbackAlertRaised => "raised",
         AlertSeverityChanged => "severityChanged",
         AlertAcknowledged => "acknowledged",
         AlertEscalated => "escalated",

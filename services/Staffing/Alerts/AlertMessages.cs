@@ -56,7 +56,12 @@ public static class AlertMessages
     public static string Title(AlertDelivery d)
     {
         var a = d.Alert;
-        var what = a.Kind == AlertKinds.CoverageGap ? "排班缺口 coverage gap" : "缺勤激增 absence spike";
+        var what = a.Kind switch
+        {
+            AlertKinds.CoverageGap => "排班缺口 coverage gap",
+            AlertKinds.FeedbackOverdue => "商家反馈超时 store feedback overdue",
+            _ => "缺勤激增 absence spike",
+        };
         var state = d.Change switch
         {
             "raised" => "", "resolved" => "【已恢复 resolved】", "acknowledged" => "【已确认 acknowledged】", "escalated" => "【升级 ESCALATED】",

@@ -29,11 +29,13 @@ public static class AlertsModule
         options.Events.MapEventType<AlertAcknowledged>("alert.acknowledged.v1");
         options.Events.MapEventType<AlertEscalated>("alert.escalated.v1");
         options.Events.MapEventType<AlertResolved>("alert.resolved.v1");
+        options.Events.MapEventType<FeedbackAlertRaised>("alert.feedback-raised.v1");
         options.Events.MapEventType<AlertChannelRegistered>("alert-channel.registered.v1");
         options.Events.MapEventType<AlertChannelRemoved>("alert-channel.removed.v1");
         options.Projections.Snapshot<Alert>(SnapshotLifecycle.Inline);
         options.Projections.Snapshot<AlertChannel>(SnapshotLifecycle.Inline);
         options.Schema.For<Alert>().Index(a => a.Status);
+        options.Schema.For<FeedbackSettlement>().Identity(s => s.Id);
         options.Schema.For<AlertDelivery>().Index(d => d.Status).Index(d => d.AlertId);
     }
 

@@ -1,0 +1,291 @@
+using System.Text;
+using JasperFx.Events.Projections;
+using Marten;
+using Vendor.Quality.Conversations;
+using Vendor.ServiceDefaults;
+
+namespace Vendor.Quality.Feedback;
+
+/// <summary>A page of a store's feedback, newest first; <see cref="NextCursor"/> fetches the next page (null: the last one).</summary>
+public sealed record FeedbackPage<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+public sealed record FeedbackFiled(string FeedbackId, DateTimeOffset DueAt, string? KnowledgeTaskId);
+
+public static class FeedbackModule
+{
+    public static void Configure(StoreOptions options)
+    {
+        options.Events.MapEventType<FeedbackReceived>("feedback.received.v1");
+        options.Events.MapEventType<FeedbackAssigned>("feedback.assigned.v1");
+        options.Events.MapEventType<FeedbackResponded>("feedback.responded.v1");
+        options.Events.MapEventType<FeedbackResolved>("feedback.resolved.v1");
+        options.Events.MapEventType<FeedbackReopened>("feedback.reopened.v1");
+        options.Events.MapEventType<FeedbackOverdueFlagged>("feedback.overdue-flagged.v1");
+        options.Events.MapEventType<FeedbackSettled>("feedback.settled.v1");
+        options.Events.MapEventType<FeedbackDueHoursSet>("feedback.due-hours-set.v1");
+        options.Events.MapEventType<KnowledgeTaskOpened>("kbtask.opened.v1");
+        options.Events.MapEventType<KnowledgeTaskDone>("kbtask.done.v1");
+        options.Projections.Snapshot<FeedbackItem>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<FeedbackSettings>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<KnowledgeTask>(SnapshotLifecycle.Inline);
+        options.Schema.For<FeedbackItem>().Index(f => f.StoreId).Index(f => f.DueAt);
+        options.Schema.For<KnowledgeTask>().Index(t => t.Status);
+    }
+
+    public static void AddFeedback(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection("Quality:Feedback").Get<FeedbackSweepSettings>() ?? new FeedbackSweepSettings();
+        services.AddSingleton(settings);
+        services.AddSingleton<FeedbackSignal>();
+        if (settings.Background) services.AddHostedService<FeedbackSweeper>();
+    }
+
+    public static async Task<FeedbackSettings> SettingsAsync(IQuerySession session, string storeId, CancellationToken ct) =>
+        await session.LoadAsync<FeedbackSettings>(FeedbackSettings.StreamKey(storeId), ct) ?? FeedbackSettings.Default(storeId);
+
+    public static void MapFeedback(this IEndpointRouteBuilder app)
+    {
+        var store = app.MapGroup("/api/quality/stores/{storeId}/feedback").WithTags("Feedback");
+
+        store.MapPost("/", async Task<IResult> (string storeId, FileFeedback command, IDocumentStore documents, TimeProvider clock,
+                FeedbackSignal signal, HttpContext http, CancellationToken ct) =>
+            {
+                var now = clock.GetUtcNow();
+                await using var session = documents.LightweightSession();
+                var settings = await SettingsAsync(session, storeId, ct);
+                var feedbackId = $"fb-{Guid.CreateVersion7():N}";
+                var decision = FeedbackDecisions.Receive(storeId, command, settings, feedbackId, http.Caller().KeyId,
+                    () => $"kbt-{Guid.CreateVersion7():N}", now);
+                if (decision.Refusal() is { } refusal) return refusal;
+                var events = ((Decision.Append)decision).Events;
+                var received = (FeedbackReceived)events[0];
+
+                await session.BeginTransactionAsync(ct);
+                session.Events.StartStream<FeedbackItem>(FeedbackItem.StreamKey(feedbackId), received);
+                if (events.OfType<KnowledgeTaskOpened>().SingleOrDefault() is { } task)
+                    session.Events.StartStream<KnowledgeTask>(KnowledgeTask.StreamKey(task.TaskId), task);
+                if (FeedbackKinds.IsRiskPick(received.Kind) && received.ConversationId is { } conversationId)
+                    await ConversationFacts.PrioritizeAsync(session, storeId, conversationId, $"feedback:{received.Kind}", now, ct);
+                await session.SaveChangesAsync(ct);
+                signal.Poke();
+                ETags.Set(http.Response, 1);
+                return TypedResults.Created($"/api/quality/stores/{storeId}/feedback/{feedbackId}",
+                    new FeedbackFiled(feedbackId, received.DueAt, received.KnowledgeTaskId));
+            })
+            .RequireCaller(Roles.Ops, Roles.Store)
+            .WithName("FileFeedback")
+            .WithSummary("A store files feedback (complaint, wrongAnswer, process, praise; critical or normal), due in 4 / 48 hours unless its settings say otherwise (store key or ops). A complaint or wrong answer naming a conversation puts it at the head of the QC queue; a wrong answer opens a knowledge-base task.")
+            .ProducesValidationProblem();
+
+        store.MapGet("/", async Task<IResult> (string storeId, string? status, string? cursor, int? limit, IQuerySession session, TimeProvider clock,
+                HttpContext http, CancellationToken ct) =>
+            {
+                var errors = new Errors()
+                    .Check(status is null || FeedbackStatus.Filters.Contains(status), "status", $"One of: {string.Join(", ", FeedbackStatus.Filters)}.")
+                    .Check(limit is null or >= 1 and <= 100, "limit", "From 1 to 100.");
+                var after = cursor is null ? null : Cursors.Decode(cursor);
+                errors.Check(cursor is null || after is not null, "cursor", "Not a cursor this API gave out.");
+                if (errors.Any) return errors.ToDecision().Refusal()!;
+                var take = limit ?? 20;
+                var page = await PageAsync(session, storeId, status, after, take + 1, ct);
+                var next = page.Count > take ? Cursors.Encode(page[take - 1]) : null;
+                var now = clock.GetUtcNow();
+                var items = page.Take(take);
+                return http.Caller().IsOps
+                    ? TypedResults.Ok(new FeedbackPage<FeedbackItem>([.. items], next))
+                    : TypedResults.Ok(new FeedbackPage<StoreFeedbackView>([.. items.Select(f => StoreFeedbackView.Of(f, now))], next));
+            })
+            .RequireCaller(Roles.Ops, Roles.Store)
+            .WithName("ListFeedback").WithSummary("The store's feedback, newest first, by status (open, assigned, resolved, unresolved), a page at a time with a cursor (store key: what the store sees; ops: everything).")
+            .ProducesValidationProblem();
+
+        store.MapGet("/summary", async Task<IResult> (string storeId, string? month, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
+            {
+                var now = clock.GetUtcNow();
+                month ??= FeedbackSummaries.MonthOf(now);
+                if (!FeedbackSummaries.TryParseMonth(month, out var first))
+                    return Problems.Validation(new Dictionary<string, string[]> { ["month"] = ["A month as yyyy-MM."] });
+                var (from, to) = FeedbackSummaries.Range(first);
+                var items = await session.Query<FeedbackItem>().Where(f => f.StoreId == storeId && f.ReceivedAt >= from && f.ReceivedAt < to)
+                    .ToListAsync(ct);
+                return TypedResults.Ok(FeedbackSummaries.Of(storeId, first, items, now));
+            })
+            .RequireCaller(Roles.Ops, Roles.Store)
+            .WithName("FeedbackSummary").WithSummary("The month's feedback of the store (received that month, Asia/Shanghai months): received, resolved, resolved in time, overdue, median hours to resolve, in total and by kind.")
+            .ProducesValidationProblem();
+
+        store.MapGet("/{feedbackId}", async Task<IResult> (string storeId, string feedbackId, IQuerySession session, TimeProvider clock, HttpContext http,
+                CancellationToken ct) =>
+            {
+                var item = await session.LoadAsync<FeedbackItem>(FeedbackItem.StreamKey(feedbackId), ct);
+                if (item is null || item.StoreId != storeId) return Problems.NotFound($"Store '{storeId}' has no feedback '{feedbackId}'.");
+                ETags.Set(http.Response, item.Revision);
+                return http.Caller().IsOps ? TypedResults.Ok(item) : TypedResults.Ok(StoreFeedbackView.Of(item, clock.GetUtcNow()));
+            })
+            .RequireCaller(Roles.Ops, Roles.Store)
+            .WithName("GetFeedback").WithSummary("One piece of feedback with its responses (store key: what the store sees; ops: with assignee and internal notes).")
+            .ProducesProblem(404);
+
+        store.MapPost("/{feedbackId}/reopen", async Task<IResult> (string storeId, string feedbackId, ReopenFeedback command, IDocumentStore documents,
+                TimeProvider clock, FeedbackSignal signal, HttpContext http, CancellationToken ct) =>
+            {
+                FeedbackSettings settings;
+                await using (var query = documents.QuerySession()) settings = await SettingsAsync(query, storeId, ct);
+                var result = await ChangeAsync(documents, storeId, feedbackId, http,
+                    item => FeedbackDecisions.Reopen(item, command, settings, http.Caller().KeyId, clock.GetUtcNow()), clock, ct);
+                signal.Poke();
+                return result;
+            })
+            .RequireCaller(Roles.Ops, Roles.Store)
+            .WithName("ReopenFeedback").WithSummary("The store reopens resolved feedback with a reason; it is due again from now (store key or ops; If-Match honoured).")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+
+        store.MapPost("/{feedbackId}/assign", (string storeId, string feedbackId, AssignFeedback command, IDocumentStore documents, TimeProvider clock,
+                HttpContext http, CancellationToken ct) =>
+                ChangeAsync(documents, storeId, feedbackId, http,
+                    item => FeedbackDecisions.Assign(item, command, http.Caller().KeyId, clock.GetUtcNow()), clock, ct))
+            .RequireCaller(Roles.Ops)
+            .WithName("AssignFeedback").WithSummary("Assign feedback to someone, with an optional internal note (ops; If-Match honoured).")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+
+        store.MapPost("/{feedbackId}/respond", (string storeId, string feedbackId, RespondToFeedback command, IDocumentStore documents,
+                TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                ChangeAsync(documents, storeId, feedbackId, http,
+                    item => FeedbackDecisions.Respond(item, command, http.Caller().KeyId, clock.GetUtcNow()), clock, ct))
+            .RequireCaller(Roles.Ops)
+            .WithName("RespondToFeedback").WithSummary("Answer the store (it sees the response) (ops; If-Match honoured).")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+
+        store.MapPost("/{feedbackId}/resolve", (string storeId, string feedbackId, ResolveFeedback command, IDocumentStore documents,
+                TimeProvider clock, HttpContext http, CancellationToken ct) =>
+                ChangeAsync(documents, storeId, feedbackId, http,
+                    item => FeedbackDecisions.Resolve(item, command, http.Caller().KeyId, clock.GetUtcNow()), clock, ct))
+            .RequireCaller(Roles.Ops)
+            .WithName("ResolveFeedback").WithSummary("Resolve feedback with the action taken (the store sees it) and an optional internal note; settles its overdue alert (ops; If-Match honoured).")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+
+        var settingsRoute = app.MapGroup("/api/quality/stores/{storeId}/feedback-settings").WithTags("Feedback").RequireCaller(Roles.Ops);
+
+        settingsRoute.MapPut("/", async Task<IResult> (string storeId, SetFeedbackDueHours command, IDocumentStore documents, TimeProvider clock,
+                HttpContext http, CancellationToken ct) =>
+            {
+                var (decision, settings) = await documents.DecideAsync<FeedbackSettings>(FeedbackSettings.StreamKey(storeId),
+                    current => FeedbackDecisions.SetDueHours(storeId, current, command, clock.GetUtcNow()), ETags.IfMatch(http.Request), ct);
+                if (decision.Refusal() is { } refusal) return refusal;
+                ETags.Set(http.Response, settings!.Revision);
+                return TypedResults.Ok(settings);
+            })
+            .WithName("SetFeedbackDueHours").WithSummary("How many hours (wall clock, fractions allowed) the store's critical and normal feedback may take, per its contract (ops; applies to feedback received or reopened from now).")
+            .ProducesValidationProblem().ProducesProblem(412);
+
+        settingsRoute.MapGet("/", async (string storeId, IQuerySession session, HttpContext http, CancellationToken ct) =>
+            {
+                var settings = await SettingsAsync(session, storeId, ct);
+                ETags.Set(http.Response, settings.Revision);
+                return TypedResults.Ok(settings);
+            })
+            .WithName("GetFeedbackDueHours").WithSummary("The store's feedback due hours (defaults 4 critical / 48 normal) (ops).");
+
+        var tasks = app.MapGroup("/api/quality/knowledge/tasks").WithTags("Feedback").RequireCaller(Roles.Ops);
+
+        tasks.MapGet("/", async Task<IResult> (string? status, string? storeId, IQuerySession session, CancellationToken ct) =>
+            {
+                if (status is not (null or "all" or KnowledgeTaskStatus.Open or KnowledgeTaskStatus.Done))
+                    return Problems.Validation(new Dictionary<string, string[]> { ["status"] = ["One of: open (default), done, all."] });
+                var query = session.Query<KnowledgeTask>().AsQueryable();
+                var wanted = status ?? KnowledgeTaskStatus.Open;
+                if (wanted != "all") query = query.Where(t => t.Status == wanted);
+                if (storeId is not null) query = query.Where(t => t.StoreId == storeId);
+                return TypedResults.Ok(await query.OrderBy(t => t.OpenedAt).Take(500).ToListAsync(ct));
+            })
+            .WithName("ListKnowledgeTasks").WithSummary("Knowledge-base corrections asked for by wrong-answer feedback, oldest first: open (default), done or all (ops).")
+            .ProducesValidationProblem();
+
+        tasks.MapPost("/{taskId}/done", async Task<IResult> (string taskId, CompleteKnowledgeTask? command, IDocumentStore documents, TimeProvider clock,
+                HttpContext http, CancellationToken ct) =>
+            {
+                var exists = true;
+                var (decision, task) = await documents.DecideAsync<KnowledgeTask>(KnowledgeTask.StreamKey(taskId), current =>
+                {
+                    if (current is not null) return KnowledgeTask.Complete(current, command ?? new CompleteKnowledgeTask(null), http.Caller().KeyId, clock.GetUtcNow());
+                    exists = false;
+                    return new Decision.Unchanged();
+                }, ETags.IfMatch(http.Request), ct);
+                if (!exists) return Problems.NotFound($"No knowledge task '{taskId}'.");
+                if (decision.Refusal() is { } refusal) return refusal;
+                ETags.Set(http.Response, task!.Revision);
+                return TypedResults.Ok(task);
+            })
+            .WithName("CompleteKnowledgeTask").WithSummary("The article was corrected: the task is done (ops).")
+            .ProducesProblem(404).ProducesProblem(412);
+    }
+
+    private static async Task<IResult> ChangeAsync(IDocumentStore documents, string storeId, string feedbackId, HttpContext http,
+        Func<FeedbackItem, Decision> decide, TimeProvider clock, CancellationToken ct)
+    {
+        var found = true;
+        var (decision, item) = await documents.DecideAsync<FeedbackItem>(FeedbackItem.StreamKey(feedbackId), current =>
+        {
+            if (current is not null && current.StoreId == storeId) return decide(current);
+            found = false;
+            return new Decision.Unchanged();
+        }, ETags.IfMatch(http.Request), ct);
+        if (!found || item is null || item.StoreId != storeId) return Problems.NotFound($"Store '{storeId}' has no feedback '{feedbackId}'.");
+        if (decision.Refusal() is { } refusal) return refusal;
+        ETags.Set(http.Response, item.Revision);
+        return http.Caller().IsOps ? TypedResults.Ok(item) : TypedResults.Ok(StoreFeedbackView.Of(item, clock.GetUtcNow()));
+    }
+
+    private static async Task<IReadOnlyList<FeedbackItem>> PageAsync(IQuerySession session, string storeId, string? status,
+        (string ReceivedAt, string FeedbackId)? after, int take, CancellationToken ct)
+    {
+        // Newest first by (receivedAt, feedbackId): both sides of the comparison parse the timestamp in PostgreSQL the same way.
+        var sql = new StringBuilder("where data ->> 'storeId' = ?");
+        var args = new List<object> { storeId };
+        switch (status)
+        {
+            case null: break;
+            case FeedbackStatus.Unresolved:
+                sql.Append(" and data ->> 'status' <> ?");
+                args.Add(FeedbackStatus.Resolved);
+                break;
+            default:
+                sql.Append(" and data ->> 'status' = ?");
+                args.Add(status);
+                break;
+        }
+        if (after is { } a)
+        {
+            sql.Append(" and ((data ->> 'receivedAt')::timestamptz, data ->> 'feedbackId' COLLATE \"C\") < (?::timestamptz, ? COLLATE \"C\")");
+            args.Add(a.ReceivedAt);
+            args.Add(a.FeedbackId);
+        }
+        sql.Append(" order by (data ->> 'receivedAt')::timestamptz desc, data ->> 'feedbackId' COLLATE \"C\" desc limit ?");
+        args.Add(take);
+        return await session.QueryAsync<FeedbackItem>(sql.ToString(), ct, [.. args]);
+    }
+
+    /// <summary>Opaque page cursors: the (receivedAt, feedbackId) of the last item of the page, base64url.</summary>
+    public static class Cursors
+    {
+        public static string Encode(FeedbackItem last) =>
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.ReceivedAt:O}|{last.FeedbackId}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        public static (string ReceivedAt, string FeedbackId)? Decode(string cursor)
+        {
+            try
+            {
+                var padded = cursor.Replace('-', '+').Replace('_', '/');
+                padded += new string('=', (4 - padded.Length % 4) % 4);
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+                if (parts.Length != 2 || !DateTimeOffset.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.RoundtripKind, out _) || !parts[1].StartsWith("fb-")) return null;
+                return (parts[0], parts[1]);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+}
