@@ -2,6 +2,7 @@ using Vendor.Quality;
 using Vendor.Quality.Agents;
 using Vendor.Quality.Conversations;
 using Vendor.Quality.Inspectors;
+using Vendor.Quality.Knowledge;
 using Vendor.Quality.Reviews;
 using Vendor.Quality.Ladder;
 using Vendor.Quality.Scorecards;
@@ -33,6 +34,7 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
 
 var app = builder.Build();
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-conversations", ConversationFacts.CreateTables);
+await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-knowledge-search", KnowledgeSearch.CreateTables);
 app.MapServiceDefaults();
 app.MapTraining();
 app.MapSampling();
@@ -41,6 +43,7 @@ app.MapReviews(TrainingOnReviews.OnReviewAsync);
 app.MapCalibrations();
 app.MapScorecards();
 app.MapLadder();
+app.MapKnowledgeSearch();
 app.Run();
 
 namespace Vendor.Quality
