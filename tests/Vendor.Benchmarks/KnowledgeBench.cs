@@ -175,7 +175,11 @@ static class KnowledgeBench
     }
 }
 
-/// <summary>Deterministic e-commerce help articles: after-sales policies, shipping, invoices, product care, in realistic phrases.</summary>
+/// <summary>
+/// Deterministic e-commerce help articles. Each has a topic (refunds, shipping, warranty…) and draws most of its sentences from that
+/// topic's pool with products, durations and amounts filled in, the rest from general service phrases, so a topic word such as 退款
+/// is in a fifth to a third of the articles, as in a real knowledge base, not in every one.
+/// </summary>
 static class ArticleText
 {
     public sealed record Generated(string? StoreId, string Kind, string Title, string[] Tags, string Body);
@@ -183,48 +187,81 @@ static class ArticleText
     private static readonly string[] Kinds = ["faq", "policy", "product", "script", "quick-reply"];
     private static readonly string[] Products =
     [
-        "iPhone 15", "iPhone 15 Pro", "AirPods Pro", "MacBook Air", "小米14", "Redmi K70", "华为 Mate 60", "MateBook 14", "戴森 V12 吸尘器",
-        "美的空调", "格力 KFR-35", "海尔冰箱 BCD-470", "九阳豆浆机", "罗技 MX Master 3S", "索尼 WH-1000XM5", "任天堂 Switch", "李宁跑鞋",
-        "优衣库羽绒服", "三只松鼠坚果礼盒", "雅诗兰黛小棕瓶",
+        "iPhone 15", "iPhone 15 Pro", "iPhone 14", "AirPods Pro", "AirPods 3", "MacBook Air", "iPad Air", "小米14", "小米手环8", "Redmi K70",
+        "华为 Mate 60", "MateBook 14", "华为 FreeBuds 5", "OPPO Find X7", "vivo X100", "戴森 V12 吸尘器", "戴森吹风机", "美的空调", "格力 KFR-35",
+        "海尔冰箱 BCD-470", "九阳豆浆机", "苏泊尔电饭煲", "罗技 MX Master 3S", "索尼 WH-1000XM5", "任天堂 Switch", "PS5 光驱版", "李宁跑鞋",
+        "安踏篮球鞋", "优衣库羽绒服", "波司登羽绒服", "三只松鼠坚果礼盒", "良品铺子零食", "雅诗兰黛小棕瓶", "兰蔻粉水", "飞利浦电动牙刷",
+        "小天鹅洗衣机", "科沃斯扫地机器人", "大疆 Mini 4 Pro", "佳能 R50", "Kindle Paperwhite",
     ];
-    private static readonly string[] Topics = ["退款", "退货", "换货", "发货", "物流", "保修", "发票", "优惠券", "价保", "安装", "会员积分", "运费险"];
-    private static readonly string[] Sentences =
+    private static readonly string[] Days = ["三", "五", "七", "十", "十五", "三十"];
+    private static readonly string[] Hours = ["二十四", "四十八", "七十二"];
+
+    private static readonly (string Topic, string[] Sentences)[] Topics =
     [
-        "本店支持七天无理由退货，商品需保持完好、配件齐全、不影响二次销售。",
-        "买家申请退款后，商家将在四十八小时内处理，审核通过后款项原路退回。",
-        "订单付款后四十八小时内发货，节假日顺延，预售商品以详情页说明为准。",
-        "{p}享受全国联保，保修期内非人为损坏可免费维修，请保留购买凭证。",
-        "如需开具发票，请在下单时备注发票抬头和税号，发货后开具电子发票。",
-        "质量问题包邮退换，非质量问题退货的运费由买家承担，已购运费险的可理赔。",
-        "签收时请当面检查外包装，如有破损请拒收并联系客服处理。",
-        "退款一般在一到三个工作日到账，具体以银行或支付平台为准。",
-        "{p}激活后不支持七天无理由退货，如有故障请联系官方售后检测。",
-        "活动期间下单享受价格保护，降价后七天内可申请补差价。",
-        "优惠券不可叠加使用，退款后已使用的优惠券不予退还。",
-        "大件商品提供送货上门和免费安装服务，安装前请勿自行拆机。",
-        "换货请在订单详情页提交申请，客服审核后会提供寄回地址。",
-        "{p}的包装盒、说明书和赠品请一并寄回，缺少配件将影响退款金额。",
-        "请提供开箱视频和商品照片，以便我们尽快为您核实问题。",
-        "会员积分可在下单时抵扣现金，一百积分抵扣一元，退货后积分退回账户。",
-        "物流信息超过三天未更新，请联系客服，我们会催促快递公司处理。",
-        "{p}支持以旧换新，旧机估价后可直接抵扣新机货款。",
-        "偏远地区发货时效可能延长，港澳台及海外地区暂不支持配送。",
-        "亲，您好，为了更好地为您服务，请提供订单号和收货人手机号。",
-        "退货寄回时请勿使用到付，运费可在退款时一并补偿。",
-        "保修期满后提供付费维修服务，维修费用以检测结果为准。",
-        "生鲜食品不支持七天无理由退货，收货后二十四小时内反馈质量问题可补发。",
-        "定制商品一经生产不接受退换，请下单前仔细确认尺寸和颜色。",
+        ("退款", [
+            "买家申请退款后，商家将在{h}小时内处理，审核通过后款项原路退回。", "退款一般在一到{d}个工作日到账，具体以银行或支付平台为准。",
+            "退款流程：在订单详情页点击申请退款，选择原因并上传凭证，等待商家审核。", "仅退款适用于未发货或未收到货的订单，已签收请选择退货退款。",
+            "{p}退款时，赠品需一并退回，否则按赠品价格从退款金额中扣除。", "使用花呗分期付款的订单，退款后分期手续费按平台规则退还。"]),
+        ("退货", [
+            "本店支持七天无理由退货，商品需保持完好、配件齐全、不影响二次销售。", "{p}激活后不支持七天无理由退货，如有故障请联系官方售后检测。",
+            "退货寄回时请勿使用到付，运费可在退款时一并补偿。", "质量问题包邮退换，非质量问题退货的运费由买家承担。",
+            "生鲜食品不支持七天无理由退货，收货后二十四小时内反馈质量问题可补发。", "{p}的包装盒、说明书和赠品请一并寄回，缺少配件将影响退款金额。"]),
+        ("换货", [
+            "换货请在订单详情页提交申请，客服审核后会提供寄回地址。", "{p}支持{d}天内同型号换货，颜色和尺码以库存为准。",
+            "换货商品寄出后，我们收到退回件当天为您重新发出新品。", "定制商品一经生产不接受退换，请下单前仔细确认尺寸和颜色。"]),
+        ("发货", [
+            "订单付款后{h}小时内发货，节假日顺延，预售商品以详情页说明为准。", "{p}为预售商品，定金支付后按付尾款顺序依次发货。",
+            "偏远地区发货时效可能延长，港澳台及海外地区暂不支持配送。", "同一订单的多件商品可能从不同仓库分开发货，请留意多个物流单号。"]),
+        ("物流", [
+            "物流信息超过{d}天未更新，请联系客服，我们会催促快递公司处理。", "签收时请当面检查外包装，如有破损请拒收并联系客服处理。",
+            "默认发顺丰或京东快递，指定快递可能产生额外运费。", "快递显示已签收但未收到包裹，请先联系驿站或门卫，再联系我们核实。"]),
+        ("保修", [
+            "{p}享受全国联保，保修期内非人为损坏可免费维修，请保留购买凭证。", "{p}保修一年，电池保修六个月，人为损坏不在保修范围内。",
+            "保修期满后提供付费维修服务，维修费用以检测结果为准。", "送修前请备份数据，维修过程中可能需要恢复出厂设置。"]),
+        ("发票", [
+            "如需开具发票，请在下单时备注发票抬头和税号，发货后开具电子发票。", "{p}支持开具增值税专用发票，请提供开票资料和营业执照。",
+            "电子发票会在确认收货后{d}个工作日内发送到您的邮箱。", "退货后原发票作废，换货不重新开具发票。"]),
+        ("优惠券", [
+            "优惠券不可叠加使用，退款后已使用的优惠券不予退还。", "店铺满减与平台优惠券可以同时使用，以结算页显示为准。",
+            "新人专享券领取后{d}天内有效，过期自动失效。", "{p}参与限时折扣，活动商品不支持使用店铺优惠券。"]),
+        ("价保", [
+            "活动期间下单享受价格保护，降价后{d}天内可申请补差价。", "{p}价保以同一店铺同一规格的实际成交价为准。",
+            "直播间专享价和秒杀价不参与价保。", "价保申请请在订单页点击价格保护，系统自动计算差额。"]),
+        ("安装", [
+            "大件商品提供送货上门和免费安装服务，安装前请勿自行拆机。", "{p}安装师傅会在到货后{h}小时内电话预约上门时间。",
+            "空调安装如需加长铜管或打孔，按当地收费标准另行收取费用。", "安装完成后请当场试机，确认无误后在服务单上签字。"]),
+        ("会员", [
+            "会员积分可在下单时抵扣现金，一百积分抵扣一元，退货后积分退回账户。", "{p}购买后可获得双倍积分，积分在确认收货后到账。",
+            "会员等级根据近一年消费金额计算，每月一日更新。", "生日当月会员可领取专属优惠券。"]),
+        ("以旧换新", [
+            "{p}支持以旧换新，旧机估价后可直接抵扣新机货款。", "以旧换新需在收到新机后{d}天内寄出旧机，逾期将取消补贴。",
+            "旧机估价以实际检测为准，屏幕碎裂或进水会影响回收价格。", "参与以旧换新前请退出账号并清除个人数据。"]),
+    ];
+
+    private static readonly string[] General =
+    [
+        "亲，您好，为了更好地为您服务，请提供订单号和收货人手机号。", "请提供开箱视频和商品照片，以便我们尽快为您核实问题。",
+        "客服在线时间为每天早上九点到晚上十二点，节假日正常服务。", "如对处理结果不满意，可以申请平台客服介入。",
+        "感谢您的耐心等待，我们会尽快给您答复。", "温馨提示：请勿轻信陌生来电，本店不会以任何理由要求您转账。",
+        "{p}的使用说明可在商品详情页下载电子版。", "如有其他问题，请随时联系在线客服，祝您购物愉快。",
     ];
 
     public static Generated Generate(int i)
     {
         var random = new Random(i);
+        string Fill(string sentence) => sentence.Replace("{p}", Products[random.Next(Products.Length)])
+            .Replace("{d}", Days[random.Next(Days.Length)]).Replace("{h}", Hours[random.Next(Hours.Length)]);
         var product = Products[random.Next(Products.Length)];
-        var topic = Topics[random.Next(Topics.Length)];
+        var (topic, pool) = Topics[random.Next(Topics.Length)];
+        var (other, otherPool) = Topics[random.Next(Topics.Length)];
         var body = new StringBuilder(600);
-        while (body.Length < 480) body.Append(Sentences[random.Next(Sentences.Length)].Replace("{p}", Products[random.Next(Products.Length)]));
+        while (body.Length < 480)
+        {
+            var draw = random.Next(10);
+            body.Append(Fill(draw < 6 ? pool[random.Next(pool.Length)] : draw < 8 ? otherPool[random.Next(otherPool.Length)] : General[random.Next(General.Length)]));
+        }
         // 20 stores × 4,500 articles, plus 10,000 shared ones.
         var storeId = i % 10 == 9 ? null : $"bench-kb-store-{i % 20:D2}";
-        return new Generated(storeId, Kinds[i % Kinds.Length], $"{product}{topic}说明（{i % 97 + 1}）", [topic, "售后"], body.ToString());
+        return new Generated(storeId, Kinds[i % Kinds.Length], $"{product}{topic}说明（{i % 97 + 1}）", [topic, other], body.ToString());
     }
 }

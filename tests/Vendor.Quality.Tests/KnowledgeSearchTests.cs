@@ -71,6 +71,23 @@ public class KnowledgeSearchTests
         Assert.StartsWith("'iphone' & ('七天' <-> '天无' <-> '无里'", q.OneTypo);
         Assert.Equal("'iphone' | '七天' | '天无' | '无里' | '里由' | '由退' | '退货'", q.Rank);
         Assert.Equal(["iphone", "七天无里由退货"], q.Needles);
+        // The index is asked for either intact half (cheap); the precise alternatives are checked on those rows only.
+        Assert.Equal("'iphone' & ('七天' <-> '天无' | '里由' <-> '由退' <-> '退货')", q.OneTypoCandidates);
+    }
+
+    [Fact]
+    public void One_wrong_character_always_leaves_one_half_of_the_run_intact()
+    {
+        foreach (var written in new[] { "无理由退", "七天无理由", "七天无理由退货", "订单付款后四十八小时内发货" })
+            for (var p = 0; p < written.Length; p++)
+            {
+                // The user's query has character p wrong; the article has the words as written. One of the query's halves is in the article.
+                var query = written[..p] + "错" + written[(p + 1)..];
+                var k = query.Length / 2;
+                Assert.True(written.Contains(query[..k]) || written.Contains(query[k..]), $"{written} with character {p} wrong");
+            }
+        Assert.Equal("('无理' | '由退')", KnowledgeSearch.Halves("无理由退"));
+        Assert.Equal("('七天' <-> '天无' | '理由' <-> '由退' <-> '退货')", KnowledgeSearch.Halves("七天无理由退货"));
     }
 
     [Fact]

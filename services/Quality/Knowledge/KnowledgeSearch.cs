@@ -16,8 +16,11 @@ public sealed record SearchHit(string ArticleId, string Title, string Kind, stri
 /// <summary>One indexed unit: a lower-cased Latin word or number, a CJK character bigram, or the last CJK character of a run.</summary>
 public sealed record SearchToken(string Lexeme, int Position);
 
-/// <summary>The two tsqueries of a search: exact (every term, CJK runs as phrases) and one-wrong-character (null when not applicable).</summary>
-public sealed record SearchQuery(string Exact, string? OneTypo, string Rank, IReadOnlyList<string> Needles);
+/// <summary>
+/// The tsqueries of a search: exact (every term, CJK runs as phrases); one wrong character (null when not applicable) as a cheap
+/// candidate query for the index (each long run's halves) and the precise query the candidates are checked against; rank.
+/// </summary>
+public sealed record SearchQuery(string Exact, string? OneTypo, string? OneTypoCandidates, string Rank, IReadOnlyList<string> Needles);
 
 /// <summary>
 /// Full-text search over published articles, in PostgreSQL core (no extension): CJK text is indexed as overlapping character bigrams
@@ -42,7 +45,7 @@ public static class KnowledgeSearch
     private const int TagsOffset = 1000, BodyOffset = 2000;
 
     /// <summary>Body-only matches ranked per query tier: a word in thousands of bodies is ranked among the first this many found.</summary>
-    public const int CandidateCap = 300;
+    public const int CandidateCap = 100;
 
     /// <summary>Idempotent DDL for the index table(s), run at startup with PlainTables.EnsureAsync.</summary>
     public static readonly string CreateTables = $$"""
@@ -121,30 +124,40 @@ public static class KnowledgeSearch
         if (Build(query) is not { } q) return [];
         // Score bands: exact in title/tags 3.x, exact in the body 2.x, one wrong character in title/tags 1.x, in the body 0.x; the
         // fraction is ts_rank (title weight above tags above body), so every exact match ranks above every one-typo match.
-        var hits = await RunAsync(session, q.Exact, q.Rank, 2, storeId, kind, limit, [], ct);
+        var hits = await RunAsync(session, q.Exact, null, q.Rank, 2, storeId, kind, limit, [], ct);
         if (hits.Count < limit && q.OneTypo is { } typo)
-            hits.AddRange(await RunAsync(session, typo, q.Rank, 0, storeId, kind, limit - hits.Count, [.. hits.Select(h => h.Id)], ct));
+            hits.AddRange(await RunAsync(session, q.OneTypoCandidates!, typo, q.Rank, 0, storeId, kind, limit - hits.Count, [.. hits.Select(h => h.Id)], ct));
         return [.. hits.Select(h => new SearchHit(h.Id, h.Title, h.Kind, h.StoreId, Snippet(h.Body, q.Needles), h.Score))];
     }
 
     private sealed record Row(string Id, string Title, string Kind, string? StoreId, string Body, double Score);
 
-    private static async Task<List<Row>> RunAsync(IQuerySession session, string tsquery, string rank, int band, string? storeId, string? kind,
-        int limit, string[] exclude, CancellationToken ct)
+    /// <param name="tsquery">What the GIN indexes answer.</param>
+    /// <param name="check">When set, what each candidate must also match, checked on the row only: written as ts_match_vq(), not @@, so
+    /// the planner cannot hand it to the index, whose consistent function would evaluate its many alternatives for every document
+    /// holding any of their bigrams (≈ 40 ms for a 13-character query with one typo, against ≈ 1 ms for its two halves).</param>
+    private static async Task<List<Row>> RunAsync(IQuerySession session, string tsquery, string? check, string rank, int band, string? storeId,
+        string? kind, int limit, string[] exclude, CancellationToken ct)
     {
-        // Title/tag matches are few and all ranked; body-only matches of a very common word are capped (CandidateCap) so a 2-character
-        // word found in 30 % of 100,000 articles costs the same as a rare one: ranking every match would read every row.
+        // Title/tag hits always outrank body-only ones, so the body is searched only when they do not fill the page (a one-time
+        // filter: the plan skips that scan). Each tier ranks at most CandidateCap rows, so a 2-character word found in a third of
+        // 100,000 articles costs about what a rare one does (ranking every match would read every match's tsvector). Title/tag hits
+        // rank on the small head tsvector, body hits on the whole document.
         await using var command = new NpgsqlCommand($"""
-            SELECT article_id, title, kind, store_id, body, band + least(ts_rank(doc, $2::tsquery), 0.999) AS score FROM (
-                (SELECT article_id, title, kind, store_id, body, doc, $3 + 1 AS band FROM {Schema}.knowledge_search
-                 WHERE head @@ $1::tsquery AND ($4::text IS NULL OR store_id = $4 OR store_id IS NULL) AND ($5::text IS NULL OR kind = $5)
-                 LIMIT {CandidateCap})
-                UNION ALL
-                (SELECT article_id, title, kind, store_id, body, doc, $3 AS band FROM {Schema}.knowledge_search
-                 WHERE doc @@ $1::tsquery AND NOT head @@ $1::tsquery
-                   AND ($4::text IS NULL OR store_id = $4 OR store_id IS NULL) AND ($5::text IS NULL OR kind = $5)
-                 LIMIT {CandidateCap})) AS c
-            WHERE NOT article_id = ANY($6)
+            WITH h AS MATERIALIZED (
+                SELECT article_id, title, kind, store_id, body, $3 + 1 + least(ts_rank(head, $2::tsquery), 0.999) AS score
+                FROM {Schema}.knowledge_search
+                WHERE head @@ $1::tsquery AND ($8::tsquery IS NULL OR ts_match_vq(head, $8::tsquery))
+                    AND ($4::text IS NULL OR store_id = $4 OR store_id IS NULL) AND ($5::text IS NULL OR kind = $5) AND NOT article_id = ANY($6)
+                LIMIT {CandidateCap}),
+            b AS (
+                SELECT article_id, title, kind, store_id, body, $3 + least(ts_rank(doc, $2::tsquery), 0.999) AS score
+                FROM {Schema}.knowledge_search
+                WHERE (SELECT count(*) FROM h) < $7 AND doc @@ $1::tsquery AND ($8::tsquery IS NULL OR ts_match_vq(doc, $8::tsquery))
+                    AND NOT ts_match_vq(head, coalesce($8::tsquery, $1::tsquery))
+                    AND ($4::text IS NULL OR store_id = $4 OR store_id IS NULL) AND ($5::text IS NULL OR kind = $5) AND NOT article_id = ANY($6)
+                LIMIT {CandidateCap})
+            SELECT * FROM (SELECT * FROM h UNION ALL SELECT * FROM b) AS c
             ORDER BY score DESC, article_id
             LIMIT $7
             """)
@@ -155,6 +168,7 @@ public static class KnowledgeSearch
                 new() { Value = (object?)storeId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = (object?)kind ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 new() { Value = exclude, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text }, new() { Value = limit },
+                new() { Value = (object?)check ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
             },
         };
         var rows = new List<Row>();
@@ -210,6 +224,7 @@ public static class KnowledgeSearch
         if (runs.Count == 0) return null;
         var exact = new List<string>();
         var typo = new List<string>();
+        var candidates = new List<string>();
         var anyTypo = false;
         var all = new List<string>();
         foreach (var (run, latin, _) in runs)
@@ -219,6 +234,7 @@ public static class KnowledgeSearch
                 var term = latin ? Quote(run) : Quote(run) + ":*";
                 exact.Add(term);
                 typo.Add(term);
+                candidates.Add(term);
                 all.Add(term);
                 continue;
             }
@@ -227,14 +243,19 @@ public static class KnowledgeSearch
             var phrase = Chain(bigrams.Select((b, i) => (b, i)));
             exact.Add(phrase);
             var alternatives = OneTypoAlternatives(run).ToList();
-            if (alternatives.Count == 0) typo.Add(phrase);
+            if (alternatives.Count == 0)
+            {
+                typo.Add(phrase);
+                candidates.Add(phrase);
+            }
             else
             {
                 anyTypo = true;
                 typo.Add("(" + string.Join(" | ", alternatives.Prepend(phrase)) + ")");
+                candidates.Add(Halves(run));
             }
         }
-        return new SearchQuery(Join(exact), anyTypo ? Join(typo) : null, string.Join(" | ", all.Distinct()),
+        return new SearchQuery(Join(exact), anyTypo ? Join(typo) : null, anyTypo ? Join(candidates) : null, string.Join(" | ", all.Distinct()),
             [.. runs.Select(r => r.Run).Distinct()]);
 
         static string Join(List<string> terms) => string.Join(" & ", terms.Select(t => t.Contains(' ') && !t.StartsWith('(') ? $"({t})" : t));
@@ -250,6 +271,17 @@ public static class KnowledgeSearch
             var kept = Enumerable.Range(0, run.Length - 1).Where(i => i != p && i != p - 1).Select(i => (run.Substring(i, 2), i)).ToList();
             if (kept.Count >= 2) yield return Chain(kept);
         }
+    }
+
+    /// <summary>
+    /// A superset of the run's one-typo alternatives the index answers cheaply: one wrong character leaves the first or the second half
+    /// of the run intact, so the phrase of either half.
+    /// </summary>
+    public static string Halves(string run)
+    {
+        var k = run.Length / 2;
+        string Half(int from, int to) => Chain(Enumerable.Range(from, to - from).Select(i => (run.Substring(i, 2), i)));
+        return $"({Half(0, k - 1)} | {Half(k, run.Length - 1)})";
     }
 
     /// <summary>A phrase of bigrams at their relative positions: <c>'a' &lt;-&gt; 'b' &lt;3&gt; 'c'</c>.</summary>
