@@ -62,6 +62,7 @@ public class KnowledgeSearchTests
         // Four characters: only either end (a wrong middle character leaves a single bigram, too loose to trust).
         Assert.Equal(["'理由' <-> '由退'", "'无理' <-> '理由'"], KnowledgeSearch.OneTypoAlternatives("无理由退"));
         Assert.Empty(KnowledgeSearch.OneTypoAlternatives("无理由"));
+        Assert.Empty(KnowledgeSearch.OneTypoAlternatives(new string('退', 33)));
     }
 
     [Fact]

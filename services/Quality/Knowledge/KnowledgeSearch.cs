@@ -47,6 +47,9 @@ public static class KnowledgeSearch
     /// <summary>Body-only matches ranked per query tier: a word in thousands of bodies is ranked among the first this many found.</summary>
     public const int CandidateCap = 100;
 
+    /// <summary>The longest CJK run searched with one wrong character.</summary>
+    public const int MaxTypoRun = 32;
+
     /// <summary>Idempotent DDL for the index table(s), run at startup with PlainTables.EnsureAsync.</summary>
     public static readonly string CreateTables = $$"""
         CREATE SCHEMA IF NOT EXISTS {{Schema}};
@@ -215,7 +218,8 @@ public static class KnowledgeSearch
     /// The tsqueries for a user's query, or null when it has nothing to search for. Exact: every Latin word and number, each CJK run as
     /// a phrase of its bigrams (consecutive positions: the run appears as written), a lone CJK character as a prefix (any bigram starting
     /// with it, or a run's last character). One wrong character: for a CJK run of 5+ characters, any one character replaced — the run's
-    /// bigrams that do not touch it, at their exact distances; 4-character runs only at either end (the middle leaves one bigram).
+    /// bigrams that do not touch it, at their exact distances; 4-character runs only at either end (the middle leaves one bigram);
+    /// runs over 32 characters only as written.
     /// Rank: the OR of all bigrams, so a one-typo hit ranks by the share of the query it matches.
     /// </summary>
     public static SearchQuery? Build(string query)
@@ -264,7 +268,8 @@ public static class KnowledgeSearch
     /// <summary>For each character of the run that could be the wrong one, the phrase of the bigrams left intact (at least two).</summary>
     public static IEnumerable<string> OneTypoAlternatives(string run)
     {
-        if (run.Length < 4) yield break;
+        // A longer run (a pasted sentence) would make a query of run² bigrams to check on every candidate; it is searched as written.
+        if (run.Length is < 4 or > MaxTypoRun) yield break;
         for (var p = 0; p < run.Length; p++)
         {
             // Bigram i covers characters i and i+1: replacing character p breaks bigrams p-1 and p.
