@@ -141,7 +141,7 @@ public static class KnowledgeSearch
     /// <param name="tsquery">What the GIN indexes answer.</param>
     /// <param name="check">When set, what each candidate must also match, checked on the row only: written as ts_match_vq(), not @@, so
     /// the planner cannot hand it to the index, whose consistent function would evaluate its many alternatives for every document
-    /// holding any of their bigrams (≈ 40 ms for a 13-character query with one typo, against ≈ 1 ms for its two halves).</param>
+    /// holding any of their bigrams (measured on 100,000 articles: 45 ms for a 13-character query with one typo, 9 ms via its halves).</param>
     private static async Task<List<Row>> RunAsync(IQuerySession session, string tsquery, string? check, string rank, int band, string? storeId,
         string? kind, int limit, string[] exclude, CancellationToken ct)
     {
