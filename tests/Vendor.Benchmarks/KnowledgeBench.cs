@@ -22,6 +22,8 @@ static class KnowledgeBench
         var given = Environment.GetCommandLineArgs();
         var clients = given.Contains("--clients") ? o.Clients : 20;
         var seconds = given.Contains("--seconds") ? o.Seconds : 20;
+        // --schema S: a copy of the index made with KnowledgeSearch.CreateTables in another schema (to try the seed without touching
+        // Quality's); --seed-only: seed and stop.
         var schema = Arg(given, "--schema") ?? "quality";
         var table = $"{schema}.knowledge_search";
 
