@@ -38,6 +38,7 @@ builder.Services.AddFeedback(builder.Configuration);
 
 var app = builder.Build();
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-conversations", ConversationFacts.CreateTables);
+await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-knowledge-search", KnowledgeSearch.CreateTables);
 app.MapServiceDefaults();
 app.MapTraining();
 app.MapSampling();
@@ -48,6 +49,7 @@ app.MapScorecards();
 app.MapLadder();
 app.MapKnowledge();
 app.MapFeedback();
+app.MapKnowledgeSearch();
 app.Run();
 
 namespace Vendor.Quality

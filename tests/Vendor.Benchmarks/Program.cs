@@ -5,13 +5,14 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
-// ./vendor bench ingest | sla | staffing | quality : load tests against the local stack through the gateway, each with a baseline measured in the same run.
+// ./vendor bench ingest | sla | staffing | quality | knowledge : load tests against the local stack through the gateway, each with a baseline measured in the same run.
 var options = Options.Parse(args);
 return options.Command switch
 {
     "ingest" => await IngestBench.Run(options),
     "sla" => await SlaLatencyBench.Run(options),
     "quality" => await QualityBench.Run(options),
+    "knowledge" => await KnowledgeBench.Run(options),
     // Staffing: Erlang evaluations/s, absence → webhook latency, then the emergency-plan solver.
     "staffing" => await ErlangBench.Run(options) | await AlertLatencyBench.Run(options) | await PlanBench.Run(options),
     _ => Usage(),
@@ -19,7 +20,7 @@ return options.Command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Vendor.Benchmarks ingest|sla|staffing|quality --gateway URL --ops-key KEY --postgres CONNSTR [--seconds 30] [--clients 8] [--batch 500] [--stores 4] [--conversations 1000000]");
+    Console.Error.WriteLine("usage: Vendor.Benchmarks ingest|sla|staffing|quality|knowledge --gateway URL --ops-key KEY --postgres CONNSTR [--seconds 30] [--clients 8] [--batch 500] [--stores 4] [--conversations 1000000]");
     return 2;
 }
 

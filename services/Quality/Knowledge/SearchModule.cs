@@ -1,0 +1,53 @@
+using Marten;
+using Vendor.ServiceDefaults;
+
+namespace Vendor.Quality.Knowledge;
+
+public sealed record SearchResults(IReadOnlyList<SearchHit> Items);
+
+public static class SearchModule
+{
+    public const int MaxQueryLength = 100, MaxLimit = 50, DefaultLimit = 10;
+
+    /// <summary>The reasons a search request is refused (field → message); empty when it is valid.</summary>
+    public static Dictionary<string, string[]> Validate(string? q, string? kind, int? limit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var query = q?.Trim() ?? "";
+        if (query.Length == 0) errors["q"] = ["A search text is required."];
+        else if (query.Length > MaxQueryLength) errors["q"] = [$"At most {MaxQueryLength} characters."];
+        // Punctuation or emoji only: nothing the index holds could match, so say so rather than answer an empty list.
+        else if (KnowledgeSearch.Build(query) is null) errors["q"] = ["The text has no letter, digit or CJK character to search for."];
+        if (kind is not null && !KnowledgeSearch.Kinds.Contains(kind))
+            errors["kind"] = [$"One of: {string.Join(", ", KnowledgeSearch.Kinds.Order(StringComparer.Ordinal))}."];
+        if (limit is < 1 or > MaxLimit) errors["limit"] = [$"From 1 to {MaxLimit}."];
+        return errors;
+    }
+
+    public static void MapKnowledgeSearch(this IEndpointRouteBuilder app)
+    {
+        var quality = app.MapGroup("/api/quality").WithTags("Knowledge");
+
+        quality.MapGet("/knowledge/search", (string? q, string? storeId, string? kind, int? limit, IQuerySession session, CancellationToken ct) =>
+                SearchAsync(session, q, storeId, kind, limit, ct))
+            .RequireCaller(Roles.Ops)
+            .WithName("SearchKnowledge")
+            .WithSummary("Search published articles, most relevant first (ops and agents' tools): without storeId every article, with it that store's and the shared ones.")
+            .ProducesValidationProblem();
+
+        // The {storeId} route lets RequireCaller hold a store key to its own store: the search can never widen to another store's articles.
+        quality.MapGet("/stores/{storeId}/knowledge", (string storeId, string? q, string? kind, int? limit, IQuerySession session, CancellationToken ct) =>
+                SearchAsync(session, q, storeId, kind, limit, ct))
+            .RequireCaller(Roles.Ops, Roles.Store)
+            .WithName("SearchStoreKnowledge")
+            .WithSummary("Search the store's own and the shared published articles, most relevant first (ops or the store's key).")
+            .ProducesValidationProblem().ProducesProblem(403);
+    }
+
+    private static async Task<IResult> SearchAsync(IQuerySession session, string? q, string? storeId, string? kind, int? limit, CancellationToken ct)
+    {
+        var errors = Validate(q, kind, limit);
+        if (errors.Count > 0) return Problems.Validation(errors);
+        return TypedResults.Ok(new SearchResults(await KnowledgeSearch.SearchAsync(session, q!.Trim(), storeId, kind, limit ?? DefaultLimit, ct)));
+    }
+}
