@@ -13,7 +13,11 @@ public static class PlainTables
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"SELECT pg_advisory_lock(hashtext('{name}-ddl')); {ddl} SELECT pg_advisory_unlock(hashtext('{name}-ddl'));", connection);
+            $"SELECT pg_advisory_lock(hashtext('{name}-ddl')); {ddl} SELECT pg_advisory_unlock(hashtext('{name}-ddl'));", connection)
+        {
+            // A one-time migration (moving an index's rows into a new layout) may take minutes; the default 30 s would fail the start.
+            CommandTimeout = 600,
+        };
         await command.ExecuteNonQueryAsync();
     }
 }

@@ -38,7 +38,7 @@ static class KnowledgeBench
             var held = await Scalar<long>(db, $"SELECT count(*) FROM {table} WHERE article_id LIKE '{Prefix}%'");
             if (held < Articles) await Seed(o.Postgres, table, held);
             Console.WriteLine($"knowledge: {await Scalar<long>(db, $"SELECT count(*) FROM {table}"):N0} articles indexed " +
-                              $"({await Scalar<string>(db, $"SELECT pg_size_pretty(pg_total_relation_size('{table}'))")} with the GIN indexes)");
+                              $"({await Scalar<string>(db, $"SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) FROM pg_inherits WHERE inhparent = '{table}'::regclass")} with the GIN indexes)");
         }
         if (given.Contains("--seed-only")) return 0;
 

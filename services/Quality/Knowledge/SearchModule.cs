@@ -5,6 +5,14 @@ namespace Vendor.Quality.Knowledge;
 
 public sealed record SearchResults(IReadOnlyList<SearchHit> Items);
 
+/// <summary>The search's own connection pool (<see cref="KnowledgeSearch.DataSource"/>), one per process.</summary>
+public sealed class KnowledgeSearchDatabase(Npgsql.NpgsqlDataSource source) : IAsyncDisposable
+{
+    public Npgsql.NpgsqlDataSource Source => source;
+
+    public ValueTask DisposeAsync() => source.DisposeAsync();
+}
+
 public static class SearchModule
 {
     public const int MaxQueryLength = 100, MaxLimit = 50, DefaultLimit = 10;
@@ -28,26 +36,26 @@ public static class SearchModule
     {
         var quality = app.MapGroup("/api/quality").WithTags("Knowledge");
 
-        quality.MapGet("/knowledge/search", (string? q, string? storeId, string? kind, int? limit, IQuerySession session, CancellationToken ct) =>
-                SearchAsync(session, q, storeId, kind, limit, ct))
+        quality.MapGet("/knowledge/search", (string? q, string? storeId, string? kind, int? limit, KnowledgeSearchDatabase database, CancellationToken ct) =>
+                SearchAsync(database.Source, q, storeId, kind, limit, ct))
             .RequireCaller(Roles.Ops)
             .WithName("SearchKnowledge")
             .WithSummary("Search published articles, most relevant first (ops and agents' tools): without storeId every article, with it that store's and the shared ones.")
             .ProducesValidationProblem();
 
         // The {storeId} route lets RequireCaller hold a store key to its own store: the search can never widen to another store's articles.
-        quality.MapGet("/stores/{storeId}/knowledge", (string storeId, string? q, string? kind, int? limit, IQuerySession session, CancellationToken ct) =>
-                SearchAsync(session, q, storeId, kind, limit, ct))
+        quality.MapGet("/stores/{storeId}/knowledge", (string storeId, string? q, string? kind, int? limit, KnowledgeSearchDatabase database, CancellationToken ct) =>
+                SearchAsync(database.Source, q, storeId, kind, limit, ct))
             .RequireCaller(Roles.Ops, Roles.Store)
             .WithName("SearchStoreKnowledge")
             .WithSummary("Search the store's own and the shared published articles, most relevant first (ops or the store's key).")
             .ProducesValidationProblem().ProducesProblem(403);
     }
 
-    private static async Task<IResult> SearchAsync(IQuerySession session, string? q, string? storeId, string? kind, int? limit, CancellationToken ct)
+    private static async Task<IResult> SearchAsync(Npgsql.NpgsqlDataSource database, string? q, string? storeId, string? kind, int? limit, CancellationToken ct)
     {
         var errors = Validate(q, kind, limit);
         if (errors.Count > 0) return Problems.Validation(errors);
-        return TypedResults.Ok(new SearchResults(await KnowledgeSearch.SearchAsync(session, q!.Trim(), storeId, kind, limit ?? DefaultLimit, ct)));
+        return TypedResults.Ok(new SearchResults(await KnowledgeSearch.SearchAsync(database, q!.Trim(), storeId, kind, limit ?? DefaultLimit, ct)));
     }
 }
