@@ -162,7 +162,7 @@ public static class KnowledgeSearch
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
         builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-        builder.ConnectionStringBuilder.MaxPoolSize = 16;
+        builder.ConnectionStringBuilder.MaxPoolSize = 24;
         // A search changes no session state, so the reset round trip on each return to the pool is pure cost.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         builder.ConnectionStringBuilder.ApplicationName = "quality-knowledge-search";
