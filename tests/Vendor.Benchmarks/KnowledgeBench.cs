@@ -56,6 +56,15 @@ static class KnowledgeBench
             response.EnsureSuccessStatusCode();
         });
 
+        // The agent's own path: one store's articles and the shared ones (what a store key's route and an agent tool ask for).
+        var scoped = await Measure(clients, seconds, async q =>
+        {
+            var store = $"bench-kb-store-{Random.Shared.Next(20):D2}";
+            using var response = await ops.GetAsync($"/api/quality/knowledge/search?q={Uri.EscapeDataString(q)}&storeId={store}&limit=10");
+            await response.Content.ReadAsByteArrayAsync();
+            response.EnsureSuccessStatusCode();
+        });
+
         await using var pool = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(o.Postgres) { MaxPoolSize = clients + 2 }.ConnectionString);
         var baseline = await Measure(clients, seconds, async q =>
         {
@@ -65,7 +74,8 @@ static class KnowledgeBench
             while (await reader.ReadAsync()) { }
         });
 
-        Print("search through the gateway (GIN bigram index, ranked)", search);
+        Print("search through the gateway (GIN bigram index, ranked), all stores", search);
+        Print("search through the gateway, one store and the shared articles", scoped);
         Print("baseline, ILIKE '%q%' LIMIT 10 on PostgreSQL directly", baseline);
         Console.WriteLine($"RATIO p99 search/baseline = {search.All.P99 / baseline.All.P99:F3}, p50 = {search.All.P50 / baseline.All.P50:F3}   (target: search p99 < 50 ms)");
         return 0;
