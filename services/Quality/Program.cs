@@ -35,7 +35,8 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
     Outbox = IntegrationEvents.Map,
 });
 builder.Services.AddFeedback(builder.Configuration);
-builder.Services.AddSingleton(_ => new KnowledgeSearchDatabase(KnowledgeSearch.DataSource(builder.Configuration.ConnectionString("Postgres"))));
+builder.Services.AddSingleton(_ => new KnowledgeSearchDatabase(KnowledgeSearch.DataSource(builder.Configuration.ConnectionString("Postgres")),
+    builder.Configuration.GetValue("Quality:Knowledge:SearchConcurrency", Environment.ProcessorCount)));
 
 var app = builder.Build();
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "quality-conversations", ConversationFacts.CreateTables);

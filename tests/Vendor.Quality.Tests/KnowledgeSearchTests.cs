@@ -123,3 +123,36 @@ public class KnowledgeSearchTests
         Assert.Empty(SearchModule.Validate("退款", "policy", 50));
     }
 }
+
+public class SearchAdmissionTests
+{
+    [Fact]
+    public async Task No_more_searches_run_at_once_than_allowed_and_the_rest_wait_their_turn()
+    {
+        await using var database = new KnowledgeSearchDatabase(Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Database=unused"), concurrency: 2);
+        var running = 0;
+        var most = 0;
+        var gate = new TaskCompletionSource();
+        var searches = Enumerable.Range(0, 6).Select(i => database.InTurnAsync(async () =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await gate.Task;
+            Interlocked.Decrement(ref running);
+            return i;
+        }, CancellationToken.None)).ToList();
+
+        await Vendor.Testing.Eventually.Until(() => Task.FromResult(Volatile.Read(ref running)), n => n == 2, what: "two searches running");
+        Assert.Equal(2, Volatile.Read(ref running)); // the other four wait
+        gate.SetResult();
+        var results = await Task.WhenAll(searches);
+        Assert.Equal([0, 1, 2, 3, 4, 5], results);
+        Assert.Equal(2, most);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+}

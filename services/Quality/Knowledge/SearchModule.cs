@@ -5,10 +5,29 @@ namespace Vendor.Quality.Knowledge;
 
 public sealed record SearchResults(IReadOnlyList<SearchHit> Items);
 
-/// <summary>The search's own connection pool (<see cref="KnowledgeSearch.DataSource"/>), one per process.</summary>
-public sealed class KnowledgeSearchDatabase(Npgsql.NpgsqlDataSource source) : IAsyncDisposable
+/// <summary>
+/// The search's own connection pool (<see cref="KnowledgeSearch.DataSource"/>), one per process, and how many searches may run in
+/// PostgreSQL at once: a search is pure CPU there, so more at once than the cores only lengthens each one unevenly; the rest wait
+/// their turn here, first come first served.
+/// </summary>
+public sealed class KnowledgeSearchDatabase(Npgsql.NpgsqlDataSource source, int concurrency) : IAsyncDisposable
 {
+    private readonly SemaphoreSlim _turns = new(concurrency, concurrency);
+
     public Npgsql.NpgsqlDataSource Source => source;
+
+    public async Task<T> InTurnAsync<T>(Func<Task<T>> search, CancellationToken ct)
+    {
+        await _turns.WaitAsync(ct);
+        try
+        {
+            return await search();
+        }
+        finally
+        {
+            _turns.Release();
+        }
+    }
 
     public ValueTask DisposeAsync() => source.DisposeAsync();
 }
@@ -37,7 +56,7 @@ public static class SearchModule
         var quality = app.MapGroup("/api/quality").WithTags("Knowledge");
 
         quality.MapGet("/knowledge/search", (string? q, string? storeId, string? kind, int? limit, KnowledgeSearchDatabase database, CancellationToken ct) =>
-                SearchAsync(database.Source, q, storeId, kind, limit, ct))
+                SearchAsync(database, q, storeId, kind, limit, ct))
             .RequireCaller(Roles.Ops)
             .WithName("SearchKnowledge")
             .WithSummary("Search published articles, most relevant first (ops and agents' tools): without storeId every article, with it that store's and the shared ones.")
@@ -45,17 +64,18 @@ public static class SearchModule
 
         // The {storeId} route lets RequireCaller hold a store key to its own store: the search can never widen to another store's articles.
         quality.MapGet("/stores/{storeId}/knowledge", (string storeId, string? q, string? kind, int? limit, KnowledgeSearchDatabase database, CancellationToken ct) =>
-                SearchAsync(database.Source, q, storeId, kind, limit, ct))
+                SearchAsync(database, q, storeId, kind, limit, ct))
             .RequireCaller(Roles.Ops, Roles.Store)
             .WithName("SearchStoreKnowledge")
             .WithSummary("Search the store's own and the shared published articles, most relevant first (ops or the store's key).")
             .ProducesValidationProblem().ProducesProblem(403);
     }
 
-    private static async Task<IResult> SearchAsync(Npgsql.NpgsqlDataSource database, string? q, string? storeId, string? kind, int? limit, CancellationToken ct)
+    private static async Task<IResult> SearchAsync(KnowledgeSearchDatabase database, string? q, string? storeId, string? kind, int? limit, CancellationToken ct)
     {
         var errors = Validate(q, kind, limit);
         if (errors.Count > 0) return Problems.Validation(errors);
-        return TypedResults.Ok(new SearchResults(await KnowledgeSearch.SearchAsync(database, q!.Trim(), storeId, kind, limit ?? DefaultLimit, ct)));
+        return TypedResults.Ok(new SearchResults(await database.InTurnAsync(
+            () => KnowledgeSearch.SearchAsync(database.Source, q!.Trim(), storeId, kind, limit ?? DefaultLimit, ct), ct)));
     }
 }
