@@ -75,4 +75,43 @@ public class FeedbackThroughTheGatewayTests(PlatformFixture platform) : IClassFi
             summary.GetProperty("total").GetProperty("resolvedInTime").GetInt32()));
         await _ops.DeleteAsync($"/api/staffing/alert-channels/{channel.Headers.Location!.ToString().Split('/')[^1]}");
     }
+
+    [Fact]
+    public async Task A_complaint_naming_an_ingested_conversation_puts_it_at_the_head_of_the_qc_queue()
+    {
+        var storeId = $"e2e-fbq-{Guid.NewGuid():N}"[..15];
+        Assert.Equal(HttpStatusCode.Created, (await _ops.PostAsJsonAsync("/api/sla/stores",
+            new { storeId, name = storeId, platform = "tmall", serviceHours = new[] { new { start = "00:00", end = "00:00" } } })).StatusCode);
+        var ingest = platform.Client((await platform.IssueKey(Roles.Ingest, storeId)).Secret);
+        var store = platform.Client((await platform.IssueKey(Roles.Store, storeId)).Secret);
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 120).ToOffset(TimeSpan.FromHours(8));
+        var posted = await ingest.PostAsJsonAsync($"/api/sla/stores/{storeId}/conversations", new
+        {
+            conversations = new[]
+            {
+                new
+                {
+                    conversationId = "calm-but-wrong", channel = "chat", kind = "presales", rating = "satisfied",
+                    messages = new object[]
+                    {
+                        new { at = start.ToString("o"), from = "customer", text = "这个能用在iPhone 15上吗" },
+                        new { at = start.AddSeconds(20).ToString("o"), from = "agent", agentId = "e2e-fbq-agent", text = "可以的亲" },
+                    },
+                },
+            },
+        });
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Created, (await store.PostAsJsonAsync($"/api/quality/stores/{storeId}/feedback",
+            new { kind = "wrongAnswer", severity = "normal", conversationId = "calm-but-wrong", text = "其实不兼容，客服答错了" })).StatusCode);
+
+        var queue = await Eventually.Until(() => _ops.GetFromJsonAsync<JsonElement>("/api/quality/queue?limit=500"),
+            q => q.EnumerateArray().Any(i => i.GetProperty("conversationId").GetString() == "calm-but-wrong"), what: "the conversation in the QC queue");
+        var head = queue.EnumerateArray().First();
+        Assert.True(head.GetProperty("priority").GetBoolean());
+        var item = queue.EnumerateArray().Single(i => i.GetProperty("conversationId").GetString() == "calm-but-wrong");
+        Assert.True(item.GetProperty("priority").GetBoolean());
+        Assert.Contains("feedback:wrongAnswer", item.GetProperty("riskReasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await store.GetAsync("/api/quality/queue")).StatusCode);
+    }
 }
