@@ -177,6 +177,6 @@ public class FeedbackTests
         Assert.Equal(2, summary.ByKind["praise"].MedianHoursToResolve);
         Assert.Equal(1, summary.ByKind["process"].Overdue);
         Assert.Equal("2026-12", FeedbackSummaries.MonthOf(Now));
-        Assert.False(FeedbackSummaries.TryParseMonth("2026-13", out _));
+        Assert.False(Months.TryParse("2026-13", out _));
     }
 }

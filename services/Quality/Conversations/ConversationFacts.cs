@@ -140,7 +140,7 @@ public static class ConversationFacts
                          Parameters = { new() { Value = storeId }, new() { Value = conversationId }, new() { Value = reason }, new() { Value = now.ToUniversalTime() } },
                      })
             await session.ExecuteAsync(request, ct);
-        await ApplyPrioritiesAsync(session, storeId, [conversationId], now, ct);
+        await SamplePrioritizedAsync(session, storeId, [conversationId], now, ct);
     }
 
     /// <summary>
@@ -158,6 +158,12 @@ public static class ConversationFacts
         DateTimeOffset now, CancellationToken ct)
     {
         await LockPrioritiesAsync(session, storeId, ct);
+        await SamplePrioritizedAsync(session, storeId, conversationIds, now, ct);
+    }
+
+    private static async Task SamplePrioritizedAsync(IDocumentSession session, string storeId, IReadOnlyCollection<string> conversationIds,
+        DateTimeOffset now, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand($"""
             INSERT INTO {Schema}.samples AS s (store_id, conversation_id, agent_id, local_date, started_at, reason, risk_score, risk_reasons,
                 inspector_id, sampled_at, priority)

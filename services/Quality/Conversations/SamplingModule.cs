@@ -127,15 +127,17 @@ public static class SamplingModule
         qc.MapGet("/queue", async Task<IResult> (string? inspector, int? limit, IQuerySession session, CancellationToken ct) =>
             {
                 if (limit is < 1 or > 500) return Problems.Validation(new Dictionary<string, string[]> { ["limit"] = ["From 1 to 500."] });
+                var active = await InspectorsModule.ActiveAsync(session, ct);
                 string[]? covered = null;
                 if (inspector is not null)
                 {
-                    var who = await session.LoadAsync<Inspector>(Inspector.StreamKey(inspector), ct);
+                    var who = active.FirstOrDefault(i => i.InspectorId == inspector)
+                              ?? await session.LoadAsync<Inspector>(Inspector.StreamKey(inspector), ct);
                     if (who is null) return Problems.NotFound($"Inspector '{inspector}' is not registered.");
                     covered = [.. who.StoreIds];
                 }
-                var active = (await InspectorsModule.ActiveAsync(session, ct)).Select(i => i.InspectorId).ToArray();
-                return TypedResults.Ok(await ConversationFacts.QueueAsync(session, inspector, covered, active, limit ?? 50, ct));
+                return TypedResults.Ok(await ConversationFacts.QueueAsync(session, inspector, covered, [.. active.Select(i => i.InspectorId)],
+                    limit ?? 50, ct));
             })
             .WithName("GetQcQueue").WithSummary("Sampled conversations waiting for review, oldest first: an inspector's own and the unassigned ones of the stores they cover; without inspector, all (ops).")
             .ProducesValidationProblem().ProducesProblem(404);

@@ -103,7 +103,7 @@ public static class FeedbackModule
             {
                 var now = clock.GetUtcNow();
                 month ??= FeedbackSummaries.MonthOf(now);
-                if (!FeedbackSummaries.TryParseMonth(month, out var first))
+                if (!Months.TryParse(month, out var first))
                     return Problems.Validation(new Dictionary<string, string[]> { ["month"] = ["A month as yyyy-MM."] });
                 var (from, to) = FeedbackSummaries.Range(first);
                 var items = await session.Query<FeedbackItem>().Where(f => f.StoreId == storeId && f.ReceivedAt >= from && f.ReceivedAt < to)

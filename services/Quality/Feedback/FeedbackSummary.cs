@@ -16,9 +16,6 @@ public static class FeedbackSummaries
     public const string TimeZoneId = "Asia/Shanghai";
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
 
-    public static bool TryParseMonth(string? month, out DateOnly first) =>
-        DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out first);
-
     public static string MonthOf(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     /// <summary>The instants a local month spans: [first day 00:00, next month's first day 00:00) in the vendor's zone.</summary>
@@ -36,7 +33,7 @@ public static class FeedbackSummaries
     {
         var (from, to) = Range(first);
         var inMonth = items.Where(f => f.StoreId == storeId && f.ReceivedAt >= from && f.ReceivedAt < to).ToList();
-        return new FeedbackMonthSummary(storeId, first.ToString("yyyy-MM", CultureInfo.InvariantCulture), TimeZoneId, from, to, Figures(inMonth, now),
+        return new FeedbackMonthSummary(storeId, Months.Label(first), TimeZoneId, from, to, Figures(inMonth, now),
             FeedbackKinds.All.ToDictionary(k => k, k => Figures([.. inMonth.Where(f => f.Kind == k)], now)));
     }
 

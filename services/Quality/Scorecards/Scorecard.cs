@@ -47,19 +47,6 @@ public sealed record RankedMember(int? Rank, string AgentId, string Name, double
 public sealed record TeamScorecard(string Team, string Month, DateOnly? WeightsEffectiveFrom, double? AverageTotal, double Max,
     IReadOnlyList<GroupAverage> Groups, IReadOnlyList<RankedMember> Members);
 
-public static class Months
-{
-    public static bool TryParse(string? text, out DateOnly first)
-    {
-        var ok = DateOnly.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out first);
-        return ok && first.Year is >= 2000 and <= 2100;
-    }
-
-    public static DateOnly Last(DateOnly first) => first.AddMonths(1).AddDays(-1);
-
-    public static string Label(DateOnly first) => first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-}
-
 /// <summary>The scorecard arithmetic: pure, from the month's facts of the agent and of the team.</summary>
 public static class Scoring
 {
