@@ -12,4 +12,14 @@ public static class AdvisoryLocks
         await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))") { Parameters = { new() { Value = name } } };
         await session.ExecuteAsync(command, ct);
     }
+
+    /// <summary>
+    /// The shared mode of the same named lock: any number of shared holders at once, none while someone holds it exclusively
+    /// (<see cref="HoldForTransactionAsync"/>), held until the transaction ends.
+    /// </summary>
+    public static async Task HoldSharedForTransactionAsync(this IDocumentSession session, string name, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock_shared(hashtext($1))") { Parameters = { new() { Value = name } } };
+        await session.ExecuteAsync(command, ct);
+    }
 }

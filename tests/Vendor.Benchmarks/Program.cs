@@ -64,14 +64,17 @@ static class Conversations
             var t = start;
             string At() => (t = t.AddSeconds(random.Next(5, 200))).ToString("yyyy-MM-ddTHH:mm:sszzz");
             var q = random.Next(Questions.Length);
+            // One agent serves a chat; one in ten is transferred to a second agent before the last answer.
+            var agent = $"a-{random.Next(1, 40)}";
+            var lastAgent = random.Next(10) == 0 ? $"a-{random.Next(1, 40)}" : agent;
             json.Append($"{{\"conversationId\":\"{prefix}-{i:D4}\",\"channel\":\"chat\",\"kind\":\"{(i % 3 == 0 ? "aftersales" : "presales")}\",\"messages\":[");
             json.Append($"{{\"at\":\"{start:yyyy-MM-ddTHH:mm:sszzz}\",\"from\":\"customer\",\"text\":\"{Questions[q]}\"}},");
             json.Append($"{{\"at\":\"{At()}\",\"from\":\"bot\",\"text\":\"您好，欢迎光临本店，客服马上为您服务\"}},");
-            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"a-{random.Next(1, 40)}\",\"text\":\"{Answers[q]}\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"{agent}\",\"text\":\"{Answers[q]}\"}},");
             json.Append($"{{\"at\":\"{At()}\",\"from\":\"customer\",\"text\":\"{Questions[(q + 1) % Questions.Length]}\"}},");
-            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"a-{random.Next(1, 40)}\",\"text\":\"{Answers[(q + 1) % Answers.Length]}\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"{agent}\",\"text\":\"{Answers[(q + 1) % Answers.Length]}\"}},");
             json.Append($"{{\"at\":\"{At()}\",\"from\":\"customer\",\"text\":\"好的谢谢\"}},");
-            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"a-{random.Next(1, 40)}\",\"text\":\"不客气亲，祝您购物愉快\"}},");
+            json.Append($"{{\"at\":\"{At()}\",\"from\":\"agent\",\"agentId\":\"{lastAgent}\",\"text\":\"不客气亲，祝您购物愉快\"}},");
             json.Append($"{{\"at\":\"{At()}\",\"from\":\"system\",\"text\":\"会话已结束\"}}]");
             json.Append($",\"resolved\":{(random.Next(10) < 8 ? "true" : "false")},\"rating\":\"{(random.Next(10) < 7 ? "satisfied" : "neutral")}\"");
             if (random.Next(4) == 0) json.Append($",\"orderPaidAt\":\"{t.AddHours(random.Next(1, 60)):yyyy-MM-ddTHH:mm:sszzz}\"");
