@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using JasperFx;
 using JasperFx.Events;
@@ -72,7 +73,10 @@ public static class ServiceDefaultsExtensions
                 options.DatabaseSchemaName = setup.Schema;
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 options.Events.StreamIdentity = StreamIdentity.AsString;
-                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                // Chinese text stays UTF-8 in jsonb: the default encoder writes each character as \uXXXX, which costs both
+                // sides (escaping here, json_lex in PostgreSQL) and doubles the text's size.
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+                    configure: o => o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
                 options.Schema.For<ProcessedMessage>().Identity(m => m.Id);
                 options.Projections.LeadershipPollingTime = 1000;
                 setup.Marten?.Invoke(options);
@@ -109,6 +113,12 @@ public static class ServiceDefaultsExtensions
             bus.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(rabbit);
+                // Messages carry customers' Chinese text: as UTF-8, not \uXXXX escapes (smaller, cheaper to write and read).
+                cfg.ConfigureJsonSerializerOptions(o =>
+                {
+                    o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+                    return o;
+                });
                 if (prefix is not null)
                     cfg.MessageTopology.SetEntityNameFormatter(
                         new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, $"{prefix}."));
