@@ -71,7 +71,7 @@ public sealed class ApiKeyAuthentication : IDisposable
             if (secret.Length > 0) _failures.AttemptAcquire(address).Dispose();
             context.Response.Headers.WWWAuthenticate = Header;
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthenticated",
-                secret.Length == 0 ? $"Send an API key in the {Header} header." : "The API key is unknown or revoked.");
+                secret.Length == 0 ? $"Send an API key in the {Header} header." : "The API key is unknown, revoked or expired.");
             return;
         }
 
