@@ -14,6 +14,9 @@ public sealed class KeyChangeListener(IConfiguration configuration, KeyDirectory
 {
     public const string Channel = "vendor_gateway_keys";
 
+    /// <summary>How the listening connection shows in pg_stat_activity.</summary>
+    public const string ApplicationName = "vendor-gateway-key-listener";
+
     /// <summary>
     /// Queues the notification in the session: it is delivered when (and only if) the key change commits. No payload: a replica
     /// forgets all its cached lookups on any change (a <c>select pg_notify(…)</c> would add a result set Marten's batch does not expect).
@@ -25,7 +28,7 @@ public sealed class KeyChangeListener(IConfiguration configuration, KeyDirectory
         // Its own connection outside the pool: it is held for the life of the process. Keepalives notice a dead server.
         var connectionString = new NpgsqlConnectionStringBuilder(configuration.ConnectionString("Postgres"))
         {
-            Pooling = false, KeepAlive = 5,
+            Pooling = false, KeepAlive = 5, ApplicationName = ApplicationName,
         }.ConnectionString;
         while (!ct.IsCancellationRequested)
         {
