@@ -137,3 +137,27 @@ public class AuditRecordTests
     public void Only_conversation_ingest_may_send_large_bodies(string method, string path, long limit) =>
         Assert.Equal(limit, BodySizeLimits.LimitFor(new BodyLimitSettings(), method, path));
 }
+
+/// <summary>The endpoints' own check behind the gateway policy.</summary>
+public class OpsOnlyTests
+{
+    [Fact]
+    public void Ops_keys_and_signed_in_ops_users_pass_and_nobody_else()
+    {
+        var context = new DefaultHttpContext();
+        Assert.False(OpsOnly.IsOps(context));
+
+        context.Items[typeof(CallerIdentity)] = new CallerIdentity("k", Roles.Store, "acme");
+        Assert.False(OpsOnly.IsOps(context));
+        context.Items[typeof(CallerIdentity)] = new CallerIdentity("k", Roles.Ops, null);
+        Assert.True(OpsOnly.IsOps(context));
+
+        var user = new DefaultHttpContext
+        {
+            User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "li"), new Claim(ClaimTypes.Role, "store")], "cookie")),
+        };
+        Assert.False(OpsOnly.IsOps(user));
+        user.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "li"), new Claim(ClaimTypes.Role, "ops")], "cookie"));
+        Assert.True(OpsOnly.IsOps(user));
+    }
+}

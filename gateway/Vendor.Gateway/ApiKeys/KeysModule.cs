@@ -30,10 +30,10 @@ public static class KeysModule
         options.Schema.For<ApiKey>().UniqueIndex(k => k.SecretHash).Index(k => k.PreviousSecretHash!);
     }
 
-    /// <summary>Key management, served by the gateway itself; ops only (checked by <see cref="GatewayPolicy"/>).</summary>
+    /// <summary>Key management, served by the gateway itself; ops only (<see cref="GatewayPolicy"/>, and again at the endpoints).</summary>
     public static void MapKeys(this IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/api/keys").WithTags("API keys");
+        var keys = app.MapGroup("/api/keys").WithTags("API keys").RequireOps();
 
         keys.MapPost("/", async Task<IResult> (IssueKey command, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
             {

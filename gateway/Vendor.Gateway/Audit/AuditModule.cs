@@ -65,12 +65,9 @@ public static class AuditModule
     /// <summary>GET /api/audit, newest first, paged by cursor; ops only (the gateway policy, and again here).</summary>
     public static void MapAudit(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/audit", async Task<IResult> (HttpContext context, IQuerySession session, CancellationToken ct,
+        app.MapGet("/api/audit", async Task<IResult> (IQuerySession session, CancellationToken ct,
                 string? from, string? to, string? actor, string? storeId, string? limit, string? cursor) =>
             {
-                var opsKey = context.Items[typeof(CallerIdentity)] is CallerIdentity { IsOps: true };
-                if (!opsKey && !context.User.IsInRole(Roles.Ops))
-                    return Problems.Result(StatusCodes.Status403Forbidden, "Forbidden", "Only ops read the audit trail.");
                 var (query, invalid) = AuditQuery.Parse(from, to, actor, storeId, limit, cursor);
                 if (invalid is not null) return invalid.Refusal()!;
                 var q = query!;
@@ -84,6 +81,7 @@ public static class AuditModule
                 return TypedResults.Ok(new AuditPage(items.Select(AuditEntryView.Of).ToList(),
                     more ? items[^1].Position.ToString(CultureInfo.InvariantCulture) : null));
             })
+            .RequireOps()
             .WithTags("Audit").WithName("ReadAudit")
             .WithSummary("Every write the gateway answered (who, when, what, from where), newest first; from/to/actor/storeId filters, limit ≤ 500, cursor paging (ops).")
             .ProducesValidationProblem().ProducesProblem(403);
