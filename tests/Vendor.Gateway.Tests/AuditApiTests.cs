@@ -69,6 +69,20 @@ public class AuditApiTests(GatewayFixture gateway, ITestOutputHelper output) : I
     }
 
     [Fact]
+    public async Task Writes_outside_the_api_are_recorded_too_such_as_a_sign_in_attempt()
+    {
+        gateway.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var from = gateway.Clock.GetUtcNow();
+
+        await gateway.Client(null).PostAsJsonAsync("/auth/sign-in?password=s3cret-in-the-query", new { user = "li", password = "hunter2" });
+
+        var record = Assert.Single(Items(await Audit($"?from={Uri.EscapeDataString(from.ToString("O"))}&actor=anonymous")));
+        Assert.Equal(("POST", "/auth/sign-in"), (record.GetProperty("method").GetString(), record.GetProperty("path").GetString()));
+        Assert.DoesNotContain("hunter2", record.ToString());
+        Assert.DoesNotContain("s3cret", record.ToString());
+    }
+
+    [Fact]
     public async Task Pages_go_newest_first_by_cursor_without_gaps_or_repeats_and_filters_narrow_them()
     {
         var client = gateway.Client();
