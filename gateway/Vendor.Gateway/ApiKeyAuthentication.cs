@@ -71,10 +71,13 @@ public sealed class ApiKeyAuthentication : IDisposable
             if (secret.Length > 0) _failures.AttemptAcquire(address).Dispose();
             context.Response.Headers.WWWAuthenticate = Header;
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthenticated",
-                secret.Length == 0 ? $"Send an API key in the {Header} header." : "The API key is unknown or revoked.");
+                secret.Length == 0 ? $"Send an API key in the {Header} header." : "The API key is unknown, revoked or expired.");
             return;
         }
 
+        // Known from here on, also when refused below (the audit trail names who was refused).
+        var caller = new CallerIdentity(key.KeyId, key.Role, key.StoreId);
+        context.Items[typeof(CallerIdentity)] = caller;
         using var lease = _limiter.AttemptAcquire(key.KeyId);
         if (!lease.IsAcquired)
         {
@@ -83,7 +86,6 @@ public sealed class ApiKeyAuthentication : IDisposable
             return;
         }
 
-        var caller = new CallerIdentity(key.KeyId, key.Role, key.StoreId);
         if (GatewayPolicy.Refusal(caller, context.Request.Method, context.Request.Path.Value ?? "/") is { } refusal)
         {
             await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden", refusal);
@@ -93,7 +95,6 @@ public sealed class ApiKeyAuthentication : IDisposable
         // The services get the signed caller, never the secret key itself.
         context.Request.Headers.Remove(Header);
         GatewayHeaders.Write(context.Request.Headers, _secret, caller, _clock.GetUtcNow(), context.Request.Method, context.Request.Path.Value ?? "/");
-        context.Items[typeof(CallerIdentity)] = caller;
         await _next(context);
     }
 

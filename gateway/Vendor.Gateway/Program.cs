@@ -1,17 +1,35 @@
 using Vendor.Gateway;
 using Vendor.Gateway.ApiKeys;
+using Vendor.Gateway.Audit;
+using Vendor.Gateway.Edge;
 using Vendor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway") { Marten = KeysModule.Configure });
+builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway")
+{
+    Marten = options =>
+    {
+        KeysModule.Configure(options);
+        AuditModule.Configure(options);
+    },
+});
 builder.Services.AddSingleton<KeyDirectory>();
 builder.Services.AddHostedService<BootstrapKey>();
+builder.Services.AddHostedService<KeyChangeListener>();
+builder.AddGatewayEdge();
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
 
 var app = builder.Build();
 app.MapServiceDefaults(requireGatewayCallers: false);
+// Order: headers on every answer; the audit sees everything after it (refusals included); the per-source limit before any key
+// lookup; body limits once the caller is known (a refused body is audited with its caller).
+app.UseGatewayHeaders();
+app.UseMiddleware<AuditTrail>();
+app.UseSourceRateLimit();
 app.UseMiddleware<ApiKeyAuthentication>();
+app.UseBodySizeLimits();
 app.MapKeys();
+app.MapAudit();
 app.MapReverseProxy();
 app.Run();
 

@@ -33,11 +33,12 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public (Uri Agreements, Uri Staffing, Uri Quality) GatewayAddresses { get; private set; }
 
-    /// <summary>Another gateway replica over the same key store, with its own rate limits.</summary>
-    public ServiceHost<GatewayApi> StartGateway(double tokensPerSecond, int burst) =>
-        StartGateway(GatewayAddresses.Agreements, GatewayAddresses.Staffing, GatewayAddresses.Quality, tokensPerSecond, burst);
+    /// <summary>Another gateway replica over the same key store, with its own rate limits (and any other settings).</summary>
+    public ServiceHost<GatewayApi> StartGateway(double tokensPerSecond, int burst, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartGateway(GatewayAddresses.Agreements, GatewayAddresses.Staffing, GatewayAddresses.Quality, tokensPerSecond, burst, settings);
 
-    private ServiceHost<GatewayApi> StartGateway(Uri agreements, Uri staffing, Uri quality, double tokensPerSecond, int burst)
+    private ServiceHost<GatewayApi> StartGateway(Uri agreements, Uri staffing, Uri quality, double tokensPerSecond, int burst,
+        IReadOnlyDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>(Settings)
         {
@@ -47,7 +48,10 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["ReverseProxy:Clusters:agreements:Destinations:primary:Address"] = agreements.ToString(),
             ["ReverseProxy:Clusters:staffing:Destinations:primary:Address"] = staffing.ToString(),
             ["ReverseProxy:Clusters:quality:Destinations:primary:Address"] = quality.ToString(),
+            // Every test client shares one address: only the tests of the per-source limit turn it on.
+            ["Gateway:RateLimit:PerSource:TokensPerSecond"] = "0",
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         return Start(new ServiceHost<GatewayApi>(settings, realPort: true));
     }
 

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Vendor.Gateway;
+using Vendor.Gateway.ApiKeys;
 using Vendor.Testing;
 
 namespace Vendor.Gateway.Tests;
@@ -38,6 +42,28 @@ public class BootstrapKeyTests
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task Without_a_key_file_configured_the_generated_secret_goes_to_the_default_file_and_never_to_the_log()
+    {
+        var settings = await ServiceHost<GatewayApi>.SettingsAsync();
+        var logs = new LogCapture();
+
+        await using (var host = new ServiceHost<GatewayApi>(settings, configure: b => b.ConfigureLogging(l =>
+                     {
+                         l.AddProvider(logs);
+                         l.AddFilter<LogCapture>(null, LogLevel.Trace);
+                     })))
+            host.CreateClient();
+
+        var written = logs.Lines.Single(l => l.Contains("Generated the first ops API key"));
+        Assert.Contains(BootstrapKey.DefaultFile, written);
+        var secret = await File.ReadAllTextAsync(BootstrapKey.DefaultFile);
+        Assert.StartsWith("vnd_", secret);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(secret) || Regex.IsMatch(l, "vnd_[A-Za-z0-9_-]{40,}"));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(BootstrapKey.DefaultFile));
     }
 
     [Fact]

@@ -17,10 +17,13 @@ public sealed class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint
     public const string GatewaySecret = "test-gateway-secret-0123456789";
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
-    public ServiceHost(IReadOnlyDictionary<string, string?> settings, bool realPort = false)
+    /// <param name="configure">More for the host, e.g. a capturing logger provider or a fake clock.</param>
+    public ServiceHost(IReadOnlyDictionary<string, string?> settings, bool realPort = false, Action<IWebHostBuilder>? configure = null)
     {
         _settings = settings;
+        _configure = configure;
         if (realPort) UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
@@ -37,6 +40,7 @@ public sealed class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.UseEnvironment("Development");
+        _configure?.Invoke(builder);
     }
 
     /// <summary>The loopback address of a host started with a real port.</summary>

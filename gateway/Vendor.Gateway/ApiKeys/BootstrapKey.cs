@@ -7,11 +7,14 @@ namespace Vendor.Gateway.ApiKeys;
 
 /// <summary>
 /// Makes sure a fresh install has an ops key: the one in VENDOR_BOOTSTRAP_OPS_KEY when set; otherwise, when no
-/// active ops key exists, a generated one written once to Gateway:GeneratedKeyFile (./vendor up prints and deletes it).
+/// active ops key exists, a generated one written once to Gateway:GeneratedKeyFile (./vendor up prints and deletes it), or to
+/// <see cref="DefaultFile"/> when that is not set. The secret itself is never logged: logs travel further than a 0600 file.
 /// </summary>
 public sealed class BootstrapKey(IDocumentStore store, IConfiguration configuration, TimeProvider clock, ILogger<BootstrapKey> logger)
     : IHostedService
 {
+    public static string DefaultFile => Path.Combine(Path.GetTempPath(), "vendor-generated-ops-key");
+
     public async Task StartAsync(CancellationToken ct)
     {
         await using var session = store.LightweightSession();
@@ -33,6 +36,8 @@ public sealed class BootstrapKey(IDocumentStore store, IConfiguration configurat
             logger.LogWarning("The bootstrap ops key was revoked; VENDOR_BOOTSTRAP_OPS_KEY is ignored.");
         if (decision is not Decision.Append append) return;
         stream.AppendMany(append.Events);
+        // Another replica may hold the old secret in its cache: a rotation by variable ends the old secret everywhere.
+        if (stream.Aggregate is not null) KeyChangeListener.Notify(session);
         try
         {
             await session.SaveChangesAsync(ct);
@@ -44,15 +49,16 @@ public sealed class BootstrapKey(IDocumentStore store, IConfiguration configurat
         }
 
         if (generated is null) return;
-        var file = configuration["Gateway:GeneratedKeyFile"];
-        if (string.IsNullOrWhiteSpace(file))
-        {
-            logger.LogWarning("Generated the first ops API key (shown once): {Secret}", generated);
-            return;
-        }
+        var file = configuration["Gateway:GeneratedKeyFile"] is { Length: > 0 } configured ? configured : DefaultFile;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        await File.WriteAllTextAsync(file, generated, ct);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // Created 0600, never readable by others even for a moment (an existing file is narrowed before it is written).
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            if (File.Exists(file)) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        await using (var writer = new StreamWriter(file, new System.Text.UTF8Encoding(false), options)) await writer.WriteAsync(generated.AsMemory(), ct);
         logger.LogWarning("Generated the first ops API key; its secret was written once to {File}", file);
     }
 
