@@ -1,9 +1,19 @@
 using Vendor.Gateway;
+using Vendor.Gateway.Alerts;
 using Vendor.Gateway.ApiKeys;
 using Vendor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway") { Marten = KeysModule.Configure });
+builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway")
+{
+    Marten = options =>
+    {
+        KeysModule.Configure(options);
+        AlertsModule.Configure(options);
+    },
+    Consumers = AlertsModule.Consumers,
+});
+builder.Services.AddDashboardAlerts();
 builder.Services.AddSingleton<KeyDirectory>();
 builder.Services.AddHostedService<BootstrapKey>();
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
@@ -12,6 +22,7 @@ var app = builder.Build();
 app.MapServiceDefaults(requireGatewayCallers: false);
 app.UseMiddleware<ApiKeyAuthentication>();
 app.MapKeys();
+app.MapDashboardAlerts();
 app.MapReverseProxy();
 app.Run();
 
