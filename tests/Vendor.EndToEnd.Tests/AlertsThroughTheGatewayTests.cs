@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Vendor.Contracts;
 using Vendor.Gateway;
@@ -55,6 +56,10 @@ public sealed class AlertStreamReader : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HttpResponseMessage _response;
     private readonly Task _reading;
+    private int _comments;
+
+    /// <summary>Comment lines received (the heartbeats).</summary>
+    public int Comments => Volatile.Read(ref _comments);
 
     private AlertStreamReader(HttpResponseMessage response)
     {
@@ -89,6 +94,7 @@ public sealed class AlertStreamReader : IAsyncDisposable
                     name = null;
                     data = [];
                 }
+                else if (line.StartsWith(':')) Interlocked.Increment(ref _comments);
                 else if (line.StartsWith("event:")) name = line["event:".Length..].Trim();
                 else if (line.StartsWith("data:")) data.Add(line["data:".Length..].TrimStart());
             }
@@ -271,6 +277,26 @@ public class AlertsThroughTheGatewayTests(AlertsPlatform fixture) : IClassFixtur
         await bus.Publish(new StoreFeedbackSettled(feedbackId, storeId, DateTimeOffset.UtcNow));
         await Eventually.Until(() => ListAsync("?status=resolved"), list => list.Any(a => a.GetProperty("alertId").GetString() == alertId),
             what: "the feedback alert resolved");
+    }
+
+    [Fact]
+    public async Task An_idle_stream_gets_heartbeats_and_a_closed_one_is_cleaned_up()
+    {
+        var configuration = fixture.Replica.Services.GetRequiredService<IConfiguration>();
+        var feed = fixture.Replica.Services.GetRequiredService<AlertFeed>();
+        configuration["Gateway:Alerts:HeartbeatSeconds"] = "0.1";
+        try
+        {
+            var stream = await AlertStreamReader.OpenAsync(ReplicaClient(), PlatformFixture.OpsKey);
+            await Eventually.Until(() => Task.FromResult(stream.Comments), n => n >= 3, what: "heartbeats");
+            Assert.Equal(1, feed.Subscribers);
+            await stream.DisposeAsync();
+            await Eventually.Until(() => Task.FromResult(feed.Subscribers), n => n == 0, what: "the subscription ended with the request");
+        }
+        finally
+        {
+            configuration["Gateway:Alerts:HeartbeatSeconds"] = null;
+        }
     }
 
     [Fact]
