@@ -327,5 +327,17 @@ public class AlertsThroughTheGatewayTests(AlertsPlatform fixture) : IClassFixtur
         var unknown = await _ops.PostAsync("/api/dashboard/alerts/sla.nope.2026-12.missedRate/ack", null);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType!.MediaType);
+
+        // Guessing keys on the stream is limited per address like on /api (on the primary: the replica's streams stay usable).
+        var statuses = new List<HttpStatusCode>();
+        var primary = Platform.Gateway.CreateClient();
+        for (var i = 0; i < 32; i++)
+        {
+            using var guess = new HttpRequestMessage(HttpMethod.Get, "/alerts/stream");
+            guess.Headers.Add("X-Api-Key", $"guess-{i}-0123456789");
+            statuses.Add((await primary.SendAsync(guess)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
     }
 }

@@ -44,6 +44,7 @@ public static class AlertsModule
         services.AddSingleton<AlertListener>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertListener>());
         services.AddHttpClient<StaffingAcknowledger>();
+        services.AddSingleton<StreamKeyGuesses>();
     }
 
     /// <summary>The list and acknowledgement (under /api: ApiKeyAuthentication and GatewayPolicy keep them to ops) and the live stream.</summary>
@@ -126,7 +127,7 @@ public static class AlertsModule
         http.Items[typeof(CallerIdentity)] as CallerIdentity
         ?? (http.User.Identity is { IsAuthenticated: true, Name: var name } ? new CallerIdentity($"user:{name}", Roles.Ops, null) : null);
 
-    private static async Task StreamAsync(HttpContext http, KeyDirectory keys, AlertFeed feed, TimeProvider clock,
+    private static async Task StreamAsync(HttpContext http, KeyDirectory keys, AlertFeed feed, StreamKeyGuesses guesses, TimeProvider clock,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IConfiguration configuration, IHostApplicationLifetime lifetime,
         CancellationToken aborted)
     {
@@ -136,9 +137,17 @@ public static class AlertsModule
         if (http.User.Identity?.IsAuthenticated != true)
         {
             var secret = http.Request.Headers[ApiKeyAuthentication.Header].ToString();
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if (secret.Length > 0 && guesses.Exhausted(address))
+            {
+                http.Response.Headers.RetryAfter = "1";
+                await Problems.Write(http, StatusCodes.Status429TooManyRequests, "Too many requests", "Too many unknown API keys from this address.");
+                return;
+            }
             var key = secret.Length == 0 ? null : await keys.FindAsync(secret, ct);
             if (key is null)
             {
+                if (secret.Length > 0) guesses.Count(address);
                 http.Response.Headers.WWWAuthenticate = ApiKeyAuthentication.Header;
                 await Problems.Write(http, StatusCodes.Status401Unauthorized, "Unauthenticated",
                     "Sign in to the dashboard, or send an ops API key in the X-Api-Key header.");
@@ -190,4 +199,24 @@ public static class AlertsModule
         await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
         await http.Response.Body.FlushAsync(ct);
     }
+}
+
+/// <summary>
+/// The stream is outside /api, so ApiKeyAuthentication's limit on unknown keys does not cover it: the same limit here (each unknown key
+/// costs a database lookup), 30 at once per client address, 5 more a second.
+/// </summary>
+public sealed class StreamKeyGuesses : IDisposable
+{
+    private readonly System.Threading.RateLimiting.PartitionedRateLimiter<string> _limiter =
+        System.Threading.RateLimiting.PartitionedRateLimiter.Create<string, string>(address =>
+            System.Threading.RateLimiting.RateLimitPartition.GetTokenBucketLimiter(address, _ => new System.Threading.RateLimiting.TokenBucketRateLimiterOptions
+            {
+                TokenLimit = 30, TokensPerPeriod = 5, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
+            }));
+
+    public bool Exhausted(string address) => _limiter.GetStatistics(address)?.CurrentAvailablePermits == 0;
+
+    public void Count(string address) => _limiter.AttemptAcquire(address).Dispose();
+
+    public void Dispose() => _limiter.Dispose();
 }
