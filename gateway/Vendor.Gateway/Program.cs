@@ -1,4 +1,5 @@
 using Vendor.Gateway;
+using Vendor.Gateway.Alerts;
 using Vendor.Gateway.ApiKeys;
 using Vendor.Gateway.Audit;
 using Vendor.Gateway.Edge;
@@ -11,8 +12,11 @@ builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway")
     {
         KeysModule.Configure(options);
         AuditModule.Configure(options);
+        AlertsModule.Configure(options);
     },
+    Consumers = AlertsModule.Consumers,
 });
+builder.Services.AddDashboardAlerts();
 builder.Services.AddSingleton<KeyDirectory>();
 builder.Services.AddHostedService<BootstrapKey>();
 builder.Services.AddHostedService<KeyChangeListener>();
@@ -30,6 +34,7 @@ app.UseMiddleware<ApiKeyAuthentication>();
 app.UseBodySizeLimits();
 app.MapKeys();
 app.MapAudit();
+app.MapDashboardAlerts();
 app.MapReverseProxy();
 app.Run();
 
