@@ -48,7 +48,7 @@ public class EdgeThroughTheGatewayTests(PlatformFixture platform) : IClassFixtur
     }
 
     [Fact]
-    public async Task Conversation_ingest_keeps_its_6_MB_and_no_more()
+    public async Task Conversation_ingest_keeps_its_5_MB_and_no_more()
     {
         Assert.Equal(HttpStatusCode.Created,
             (await _ops.PostAsJsonAsync("/api/sla/stores", new { storeId = "e2e-edge-big", name = "big", platform = "jd" })).StatusCode);
@@ -58,19 +58,19 @@ public class EdgeThroughTheGatewayTests(PlatformFixture platform) : IClassFixtur
         // 2 MB passes the gateway: what answers is Agreements (its own rules on the body), not the gateway's 1 MB limit.
         var twoMb = await ingest.PostAsync("/api/sla/stores/e2e-edge-big/conversations",
             new StringContent($"{{\"conversations\":[],\"padding\":\"{new string('x', 2 * 1024 * 1024)}\"}}", null, "application/json"));
-        // Over 6 MB the gateway refuses before reading (Expect: 100-continue lets the client read the answer instead of writing on).
+        // Over 5 MiB (the issue's limit) the gateway refuses before reading (Expect: 100-continue lets the client read the answer instead of writing on).
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/sla/stores/e2e-edge-big/conversations")
         {
-            Content = new StringContent(new string('x', 6 * 1024 * 1024 + 1), null, "application/json"),
+            Content = new StringContent(new string('x', 5 * 1024 * 1024 + 1), null, "application/json"),
         };
         request.Headers.ExpectContinue = true;
-        var overSix = await ingest.SendAsync(request);
+        var overFive = await ingest.SendAsync(request);
 
         Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, twoMb.StatusCode);
         Assert.True((int)twoMb.StatusCode < 500);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, overSix.StatusCode);
-        Assert.Equal("application/problem+json", overSix.Content.Headers.ContentType!.MediaType);
-        Assert.Contains("6291456", await overSix.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, overFive.StatusCode);
+        Assert.Equal("application/problem+json", overFive.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("5242880", await overFive.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -128,8 +128,8 @@ public class AuditRecordTests
     }
 
     [Theory]
-    [InlineData("POST", "/api/sla/stores/acme/conversations", 6 * 1024 * 1024)]
-    [InlineData("POST", "/api/sla/stores/acme/conversations/", 6 * 1024 * 1024)]
+    [InlineData("POST", "/api/sla/stores/acme/conversations", 5 * 1024 * 1024)]
+    [InlineData("POST", "/api/sla/stores/acme/conversations/", 5 * 1024 * 1024)]
     [InlineData("PUT", "/api/sla/stores/acme/conversations", 1024 * 1024)]
     [InlineData("POST", "/api/sla/stores", 1024 * 1024)]
     [InlineData("POST", "/api/quality/stores/acme/feedback", 1024 * 1024)]

@@ -6,7 +6,7 @@ namespace Vendor.Gateway.Edge;
 
 /// <param name="DefaultBytes">Every request but conversation ingest.</param>
 /// <param name="IngestBytes">POST /api/sla/stores/{storeId}/conversations (batches of conversations).</param>
-public sealed record BodyLimitSettings(long DefaultBytes = 1024 * 1024, long IngestBytes = 6 * 1024 * 1024);
+public sealed record BodyLimitSettings(long DefaultBytes = 1024 * 1024, long IngestBytes = 5 * 1024 * 1024);
 
 /// <summary>
 /// Request body limits per route: a declared Content-Length over the limit is refused at once (413 problem+json, nothing read or
