@@ -1,17 +1,21 @@
 using Vendor.Gateway;
 using Vendor.Gateway.ApiKeys;
+using Vendor.Gateway.Dashboard;
 using Vendor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway") { Marten = KeysModule.Configure });
 builder.Services.AddSingleton<KeyDirectory>();
 builder.Services.AddHostedService<BootstrapKey>();
+builder.AddDashboard();
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
 
 var app = builder.Build();
 app.MapServiceDefaults(requireGatewayCallers: false);
+app.UseDashboard();
 app.UseMiddleware<ApiKeyAuthentication>();
 app.MapKeys();
+app.MapDashboard();
 app.MapReverseProxy();
 app.Run();
 
