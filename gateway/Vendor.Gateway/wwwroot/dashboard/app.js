@@ -39,6 +39,7 @@ const STRINGS = {
     'quality.priority': '优先', 'quality.assigned': '已分配', 'quality.inProgress': '学习中', 'quality.completed': '已完成',
     'quality.overdue': '已逾期', 'quality.rank': '排名', 'quality.total': '总分', 'quality.average': '组平均分',
     'quality.noTeam': '选择一个组别查看记分卡。',
+    'group.workload': '工作量', 'group.efficiency': '效率', 'group.attitude': '服务态度', 'group.return': '业绩回报',
     'tier.probation': '试用', 'tier.iron': '铁牌', 'tier.bronze': '铜牌', 'tier.silver': '银牌', 'tier.gold': '金牌',
   },
   en: {
@@ -78,6 +79,7 @@ const STRINGS = {
     'quality.priority': 'Priority', 'quality.assigned': 'Assigned', 'quality.inProgress': 'In progress', 'quality.completed': 'Completed',
     'quality.overdue': 'Overdue', 'quality.rank': 'Rank', 'quality.total': 'Total', 'quality.average': 'Team average',
     'quality.noTeam': 'Pick a team to see its scorecard.',
+    'group.workload': 'Workload', 'group.efficiency': 'Efficiency', 'group.attitude': 'Attitude', 'group.return': 'Return',
     'tier.probation': 'Probation', 'tier.iron': 'Iron', 'tier.bronze': 'Bronze', 'tier.silver': 'Silver', 'tier.gold': 'Gold',
   },
 };

@@ -8,7 +8,7 @@ async function queue() {
   const holder = document.getElementById('queue');
   let items;
   try {
-    items = await api('/api/quality/queue?limit=50');
+    items = await api('/api/quality/queue?limit=20');
   } catch (error) {
     showError(holder, error);
     return;
@@ -93,11 +93,11 @@ async function scorecard() {
     el('div', { class: 'summary' },
       el('div', { class: 'tile' }, el('span', { class: 'muted', text: t('quality.average') }),
         el('strong', { text: card.averageTotal == null ? '—' : `${card.averageTotal.toFixed(1)} / ${card.max}` })),
-      ...card.groups.map(g => el('div', { class: 'tile' }, el('span', { class: 'muted', text: g.group }),
+      ...card.groups.map(g => el('div', { class: 'tile' }, el('span', { class: 'muted', text: t(`group.${g.group}`) }),
         el('strong', { text: g.points == null ? '—' : `${g.points.toFixed(1)} / ${g.max}` })))),
     el('table', { id: 'team-scorecard' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', class: 'num', text: t('quality.rank') }), el('th', { scope: 'col', text: t('common.agent') }),
-        el('th', { scope: 'col', class: 'num', text: t('quality.total') }), ...groups.map(g => el('th', { scope: 'col', class: 'num', text: g })))),
+        el('th', { scope: 'col', class: 'num', text: t('quality.total') }), ...groups.map(g => el('th', { scope: 'col', class: 'num', text: t(`group.${g}`) })))),
       el('tbody', {}, ...card.members.map(m => el('tr', {},
         el('td', { class: 'num', text: m.rank ?? '—' }), el('th', { scope: 'row', text: `${m.name} (${m.agentId})` }),
         el('td', { class: 'num', text: m.total == null ? '—' : m.total.toFixed(1) }),

@@ -37,7 +37,7 @@ async function coverage(date) {
       formatter: p => `${names[p.value[1]]} ${intervals[p.value[0]]}<br>${t('common.status')}: ${p.value[2] > 0 ? '+' : ''}${p.value[2]}` +
         ` (${p.value[4]} / ${p.value[3]})`,
     },
-    grid: { left: 160, right: 30, top: 10, bottom: 70 },
+    grid: { left: 160, right: 30, top: 10, bottom: 100 },
     xAxis: { type: 'category', data: intervals, splitArea: { show: true }, axisLabel: { interval: 3 } },
     yAxis: { type: 'category', data: names, splitArea: { show: true } },
     visualMap: { min: -extent, max: extent, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
