@@ -29,8 +29,15 @@ public sealed record AbsenceSpikeDetected(string AlertId, string Scope, string S
 public sealed record CoverageGapDetected(string AlertId, string StoreId, string Severity, int ShortIntervals, int MissingAgentIntervals,
     DateTimeOffset WindowFrom, DateTimeOffset WindowTo, string Summary, DateTimeOffset DetectedAt);
 
-/// <summary>A Staffing alert was acknowledged, escalated or resolved (<paramref name="Change"/>: acknowledged, escalated, resolved).</summary>
-public sealed record StaffingAlertChanged(string AlertId, string Change, DateTimeOffset At);
+/// <summary>
+/// A Staffing alert was acknowledged, escalated or resolved (<paramref name="Change"/>: acknowledged, escalated, resolved). Newer publishers
+/// add what the alert is about after the change, so a consumer needs no other message to show it: <paramref name="Kind"/> (absenceSpike,
+/// coverageGap, feedbackOverdue), <paramref name="Severity"/> (warning, critical), <paramref name="Scope"/> (<c>store:{id}</c>,
+/// <c>team:{name}</c>, <c>store:{id}:feedback:{feedbackId}</c>), its <paramref name="StoreId"/> or <paramref name="Team"/>, the one-line
+/// <paramref name="Title"/>, and who acknowledged it (<paramref name="By"/>). All absent from older publishers.
+/// </summary>
+public sealed record StaffingAlertChanged(string AlertId, string Change, DateTimeOffset At, string? Kind = null, string? Severity = null,
+    string? Scope = null, string? StoreId = null, string? Team = null, string? Title = null, string? By = null);
 
 /// <summary>An approved emergency plan changed a store's roster of a store-local date: the agents whose shifts there moved, were added or extended.</summary>
 public sealed record RosterAdjusted(string PlanId, string StoreId, DateOnly Date, IReadOnlyList<string> AgentIds, DateTimeOffset At);

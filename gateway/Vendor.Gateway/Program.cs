@@ -1,10 +1,20 @@
 using Vendor.Gateway;
+using Vendor.Gateway.Alerts;
 using Vendor.Gateway.ApiKeys;
 using Vendor.Gateway.Dashboard;
 using Vendor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway") { Marten = KeysModule.Configure });
+builder.AddServiceDefaults(new ServiceSetup("gateway", "gateway")
+{
+    Marten = options =>
+    {
+        KeysModule.Configure(options);
+        AlertsModule.Configure(options);
+    },
+    Consumers = AlertsModule.Consumers,
+});
+builder.Services.AddDashboardAlerts();
 builder.Services.AddSingleton<KeyDirectory>();
 builder.Services.AddHostedService<BootstrapKey>();
 builder.AddDashboard();
@@ -16,6 +26,7 @@ app.UseDashboard();
 app.UseMiddleware<ApiKeyAuthentication>();
 app.MapKeys();
 app.MapDashboard();
+app.MapDashboardAlerts();
 app.MapReverseProxy();
 app.Run();
 

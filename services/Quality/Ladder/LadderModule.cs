@@ -36,6 +36,19 @@ public sealed record TierHistoryView(string From, string FromName, string To, st
 public sealed record AgentTierView(string AgentId, string Name, string Team, string Tier, string TierName, double PayCoefficient,
     IReadOnlyList<TierHistoryView> History, IReadOnlyList<TalkNote> TalkNotes);
 
+public sealed record TierCount(string Tier, string Name, int Count);
+
+public sealed record AgentTierLine(string AgentId, string Name, string Team, string Tier, double PayCoefficient);
+
+/// <summary>The ladder's head count per tier and every agent's tier, for the dashboard.</summary>
+public sealed record TierDistribution(IReadOnlyList<TierCount> Tiers, IReadOnlyList<AgentTierLine> Agents)
+{
+    public static TierDistribution Of(IReadOnlyList<QualityAgent> agents, LadderRules rules) => new(
+        [.. Ladder.Tiers.Ladder.Select(t => new TierCount(t, Ladder.Tiers.Name(t), agents.Count(a => a.Tier == t)))],
+        [.. agents.OrderBy(a => a.AgentId, StringComparer.Ordinal)
+            .Select(a => new AgentTierLine(a.AgentId, a.Name, a.Team, a.Tier, rules.PayCoefficient(a.Tier)))]);
+}
+
 public static class LadderModule
 {
     /// <summary>Review periods and tenure are counted in the vendor's local calendar (the desks are in China).</summary>
@@ -121,6 +134,15 @@ public static class LadderModule
             })
             .WithName("GetAgentTier").WithSummary("An agent's tier, its Chinese name and pay coefficient, the tier history and the talk notes (ops).")
             .ProducesProblem(404);
+
+        quality.MapGet("/tiers", async (IQuerySession session, CancellationToken ct) =>
+            {
+                var agents = await session.Query<QualityAgent>().ToListAsync(ct);
+                var rules = await session.LoadAsync<LadderRules>(LadderRules.StreamKey, ct) ?? LadderRules.Default;
+                return TypedResults.Ok(TierDistribution.Of(agents, rules));
+            })
+            .WithName("GetTierDistribution")
+            .WithSummary("How many agents are on each tier of the ladder (every tier, in ladder order) and each agent's tier and pay coefficient (ops).");
     }
 
     private static async Task<IResult> OpenReview(OpenTierReview command, IDocumentStore store, TimeProvider clock, CancellationToken ct)

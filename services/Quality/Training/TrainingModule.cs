@@ -36,6 +36,20 @@ public static class TrainingModule
     {
         var quality = app.MapGroup("/api/quality").WithTags("Training").RequireCaller(Roles.Ops);
 
+        quality.MapGet("/training/progress", async Task<IResult> (string? team, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
+            {
+                if (team is not null && (string.IsNullOrWhiteSpace(team) || team.Length > 100))
+                    return Problems.Validation(new Dictionary<string, string[]> { ["team"] = ["When given: a team name of 1 to 100 characters."] });
+                var query = session.Query<TrainingPlan>().AsQueryable();
+                if (team is not null) query = query.Where(p => p.Team == team);
+                var plans = await query.ToListAsync(ct);
+                var today = Ladder.LadderModule.LocalToday(clock);
+                return TypedResults.Ok(plans.OrderBy(p => p.AgentId, StringComparer.Ordinal).Select(p => TrainingProgress.Of(p, today)));
+            })
+            .WithName("GetTrainingProgress")
+            .WithSummary("Every agent's training at a glance (of one team when given): courses assigned, in progress, completed and overdue (ops).")
+            .ProducesValidationProblem();
+
         quality.MapGet("/courses", async (IQuerySession session, CancellationToken ct) =>
                 TypedResults.Ok((await Catalogue.LoadAsync(session, ct)).Values.OrderBy(c => c.Code, StringComparer.Ordinal).Select(CourseView.Of)))
             .WithName("ListCourses").WithSummary("The course catalogue, built-in courses included (ops).");

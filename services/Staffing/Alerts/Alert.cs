@@ -24,11 +24,17 @@ public static class AlertStatus
 public sealed record Finding(string Kind, string Scope, string Severity, string Summary, DateTimeOffset WindowFrom, DateTimeOffset WindowTo,
     int Count, double Baseline);
 
+/// <summary>
+/// What an alert is about after a change, stamped on its acknowledge/escalate/resolve events when they are appended
+/// (<see cref="AlertEngine.Append"/>) so the outbox publishes <c>StaffingAlertChanged</c> whole. Absent from older events.
+/// </summary>
+public sealed record AlertFacts(string Kind, string Scope, string Severity, string Summary);
+
 public sealed record AlertRaised(string AlertId, Finding Finding, DateTimeOffset At);
 public sealed record AlertSeverityChanged(string AlertId, Finding Finding, DateTimeOffset At);
-public sealed record AlertAcknowledged(string AlertId, string By, DateTimeOffset At);
-public sealed record AlertEscalated(string AlertId, TimeSpan Unacknowledged, DateTimeOffset At);
-public sealed record AlertResolved(string AlertId, string Reason, DateTimeOffset At);
+public sealed record AlertAcknowledged(string AlertId, string By, DateTimeOffset At, AlertFacts? About = null);
+public sealed record AlertEscalated(string AlertId, TimeSpan Unacknowledged, DateTimeOffset At, AlertFacts? About = null);
+public sealed record AlertResolved(string AlertId, string Reason, DateTimeOffset At, AlertFacts? About = null);
 
 /// <summary>
 /// One alert of one scope (<c>store:{id}</c> or <c>team:{name}</c>) from raising to resolving; stream <c>alert:{alertId}</c>, an inline

@@ -137,10 +137,23 @@ public static class AlertEngine
         foreach (var e in events)
         {
             state = Next(state, e);
-            session.Events.Append(Alert.StreamKey(state.AlertId), e);
+            session.Events.Append(Alert.StreamKey(state.AlertId), Stamp(e, state));
             foreach (var delivery in AlertDelivery.For(state, ChangeName(e), channels, now)) session.Insert(delivery);
         }
         return state!;
+    }
+
+    /// <summary>A change event with what the alert is about after it (for the outbox); raise and severity events carry their finding already.</summary>
+    public static object Stamp(object e, Alert after)
+    {
+        var about = new AlertFacts(after.Kind, after.Scope, after.Severity, after.Finding.Summary);
+        return e switch
+        {
+            AlertAcknowledged x => x with { About = about },
+            AlertEscalated x => x with { About = about },
+            AlertResolved x => x with { About = about },
+            _ => e,
+        };
     }
 
     /// <summary>The alert after one more event (what Marten's inline snapshot will hold once committed).</summary>

@@ -37,8 +37,21 @@ public sealed record EmergencyPlanView(string PlanId, DateOnly Date, string Time
     private static ShiftView View(Shift s) => new(s.AgentId, s.Start, s.End, s.Skill, s.StartsAt, s.EndsAt);
 }
 
+/// <summary>One line of the plans list: what the plan is for, where it stands, its figures and how much it changes.</summary>
+public sealed record EmergencyPlanSummary(string PlanId, DateOnly Date, string TimeZone, string Status, DateTimeOffset CreatedAt, string ProposedBy,
+    DateTimeOffset? ApprovedAt, IReadOnlyList<string> TargetStoreIds, long Objective, long Bound, double GapPercent, double AvoidableGapPercent,
+    int ShortfallBefore, int ShortfallAfter, string SolverStatus, int Moves, int CallIns, int Overtime)
+{
+    public static EmergencyPlanSummary Of(EmergencyPlan e) =>
+        new(e.PlanId, e.Date, e.TimeZone, e.Status, e.ProposedAt, e.ProposedBy, e.ApprovedAt, e.TargetStoreIds, e.Plan.Objective, e.Plan.Bound,
+            e.Plan.GapPercent, e.Plan.AvoidableGapPercent, e.Plan.ShortfallBefore, e.Plan.ShortfallAfter, e.Plan.Status, e.Plan.Moves.Count,
+            e.Plan.CallIns.Count, e.Plan.Overtime.Count);
+}
+
 public static class PlansModule
 {
+    public const int ListLimit = 200;
+
     public const int MaxStoreIds = 1000;
 
     /// <summary>One plan is solved at a time: on two cores, two solves at once would each miss their time limit.</summary>
@@ -104,6 +117,24 @@ public static class PlansModule
                          "overtime within the rest rules, stores prioritised by SLA risk and contracted headcount; solved as an optimisation " +
                          "with its proven bound (ops).")
             .ProducesValidationProblem().ProducesProblem(404);
+
+        plans.MapGet("/", async Task<IResult> (string? date, string? status, IQuerySession session, CancellationToken ct) =>
+            {
+                var errors = new Errors();
+                DateOnly day = default;
+                if (date is not null) errors.Check(OpeningHours.TryParseDate(date, out day), "date", "When given: a store-local date, yyyy-MM-dd.");
+                errors.Check(status is null or EmergencyPlanStatus.Proposed or EmergencyPlanStatus.Approved, "status",
+                    "When given: proposed or approved.");
+                if (errors.Any) return Problems.Validation(errors.ToDecision().Errors);
+                var query = session.Query<EmergencyPlan>().AsQueryable();
+                if (date is not null) query = query.Where(p => p.Date == day);
+                if (status is not null) query = query.Where(p => p.Status == status);
+                var list = await query.OrderByDescending(p => p.ProposedAt).Take(ListLimit).ToListAsync(ct);
+                return TypedResults.Ok(list.Select(EmergencyPlanSummary.Of));
+            })
+            .WithName("ListEmergencyPlans")
+            .WithSummary("Emergency plans, newest first (at most 200), of one date and/or status when given: figures and counts, not the moves (ops).")
+            .ProducesValidationProblem();
 
         plans.MapGet("/{planId}", async Task<IResult> (string planId, IQuerySession session, CancellationToken ct) =>
                 await session.LoadAsync<EmergencyPlan>(EmergencyPlan.StreamKey(planId), ct) is { } plan
