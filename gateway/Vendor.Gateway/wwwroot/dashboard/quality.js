@@ -42,7 +42,7 @@ async function tiers() {
   chart(holder, {
     tooltip: { trigger: 'item' }, legend: { bottom: 0 },
     series: [{ type: 'pie', radius: ['40%', '70%'], label: { formatter: '{b}: {c}' },
-      data: TIERS.map(tier => ({ name: t(`tier.${tier}`), value: counts.get(tier) ?? 0, itemStyle: { color: TIER_COLOURS[tier] } })) }],
+      data: TIERS.filter(tier => counts.get(tier)).map(tier => ({ name: t(`tier.${tier}`), value: counts.get(tier), itemStyle: { color: TIER_COLOURS[tier] } })) }],
   });
 }
 
@@ -58,10 +58,11 @@ async function training() {
   rows = Array.isArray(rows) ? rows : rows?.items ?? [];
   const kinds = [['assigned', '#9aa3b2'], ['inProgress', '#1456c2'], ['completed', '#1e7b34'], ['overdue', '#b3261e']];
   chart(holder, {
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } }, legend: { top: 0 }, grid: { left: 80, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', data: rows.map(r => r.agentId) },
-    series: kinds.map(([kind, color]) => ({ name: t(`quality.${kind}`), type: 'bar', stack: 'courses', itemStyle: { color },
-      data: rows.map(r => r[kind] ?? 0) })),
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } }, legend: { top: 0 }, grid: { left: 110, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', data: rows.map(r => (r.name ? `${r.name} ${r.agentId}` : r.agentId)) },
+    // Assigned, in progress and completed add up to the plan; overdue is a part of the first two, shown beside them.
+    series: kinds.map(([kind, color]) => ({ name: t(`quality.${kind}`), type: 'bar', stack: kind === 'overdue' ? undefined : 'courses',
+      itemStyle: { color }, data: rows.map(r => r[kind] ?? 0) })),
   });
 }
 
