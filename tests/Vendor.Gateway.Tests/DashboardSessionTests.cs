@@ -92,6 +92,7 @@ public class DashboardSessionTests(DashboardGateway gateway) : IClassFixture<Das
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(DashboardGateway.User, (await browser.GetFromJsonAsync<JsonElement>("/auth/me")).GetProperty("username").GetString());
+        Assert.True(UserDirectory.Principal(new UserAccount("user:x", "x", "X", "h", default, null, 0, null, null, 1)).IsInRole("ops"));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/keys")).StatusCode);
 
         await AssertProblem(await browser.PostAsJsonAsync("/api/users", new { username = "csrf-victim", displayName = "x", password = "a-good-long-password" }),

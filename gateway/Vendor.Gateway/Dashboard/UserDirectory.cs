@@ -37,6 +37,7 @@ public sealed class UserDirectory(IDocumentStore store) : IDisposable
     [
         new Claim(ClaimTypes.Name, account.Username),
         new Claim(DisplayNameClaim, account.DisplayName),
+        new Claim(ClaimTypes.Role, Vendor.ServiceDefaults.Roles.Ops), // every dashboard account is ops staff
         new Claim(StampClaim, account.Stamp.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ], DashboardModule.CookieScheme));
 
