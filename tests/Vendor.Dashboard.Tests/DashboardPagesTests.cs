@@ -63,6 +63,11 @@ public class DashboardPagesTests(DashboardFixture platform)
         await Expect(page.Locator("#absence-list tbody tr")).Not.ToHaveCountAsync(0);
         await Expect(page.Locator("#plan-list tbody tr")).Not.ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await Check(page, "staffing");
+        // Review and approve the proposed plan: its row says approved, without a reload.
+        var plan = page.Locator("#plan-list tbody tr").First;
+        await Expect(plan).ToHaveAttributeAsync("data-status", "proposed");
+        await plan.Locator("button.action").ClickAsync();
+        await Expect(page.Locator("#plan-list tbody tr").First).ToHaveAttributeAsync("data-status", "approved");
 
         await page.GotoAsync("/dashboard/alerts?status=all");
         await Expect(page.Locator("tr[data-store-id='demo-douyin'][data-source='sla']").First).ToBeVisibleAsync(new() { Timeout = 60_000 });

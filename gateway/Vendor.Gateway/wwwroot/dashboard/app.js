@@ -115,13 +115,19 @@ export class ApiError extends Error {
 }
 
 /** Calls the platform's API through the gateway with the session cookie; writes carry X-Dashboard: 1 (the CSRF check). */
-export async function api(path, { method = 'GET', body } = {}) {
+export async function api(path, { method = 'GET', body } = {}, attempt = 1) {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET' && method !== 'HEAD') headers['X-Dashboard'] = '1';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, {
     method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // A page of many stores can outrun the caller's rate limit: reads wait as the gateway asks (Retry-After) and try again.
+  if (response.status === 429 && method === 'GET' && attempt < 4) {
+    const seconds = Math.min(5, Number(response.headers.get('Retry-After')) || 1);
+    await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+    return api(path, { method, body }, attempt + 1);
+  }
   if (response.status === 401) {
     location.assign(`/dashboard/sign-in?returnUrl=${encodeURIComponent(location.pathname + location.search)}`);
     throw new ApiError(401, null);
