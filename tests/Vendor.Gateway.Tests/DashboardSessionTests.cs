@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +24,7 @@ public sealed class DashboardGateway : IAsyncLifetime
     public readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly List<IAsyncDisposable> _hosts = [];
     private Dictionary<string, string?> _settings = null!;
+    private WebApplication _backend = null!;
 
     public WebApplicationFactory<GatewayApi> Host { get; private set; } = null!;
 
@@ -29,6 +34,18 @@ public sealed class DashboardGateway : IAsyncLifetime
         _settings["VENDOR_BOOTSTRAP_OPS_KEY"] = OpsKey;
         _settings["VENDOR_BOOTSTRAP_OPS_USER"] = User;
         _settings["VENDOR_BOOTSTRAP_OPS_PASSWORD"] = Password;
+        // A stand-in for Agreements behind the proxy: it answers with the headers it was sent.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        _backend = builder.Build();
+        _backend.Map("/api/sla/echo", (HttpRequest r) => Results.Json(new Dictionary<string, string>
+        {
+            ["cookie"] = r.Headers.Cookie.ToString(), ["key"] = r.Headers["X-Vendor-Caller-Key"].ToString(),
+            ["role"] = r.Headers["X-Vendor-Caller-Role"].ToString(), ["method"] = r.Method,
+        }));
+        await _backend.StartAsync();
+        _settings["ReverseProxy:Clusters:agreements:Destinations:primary:Address"] = _backend.Urls.First() + "/";
         Host = Replica();
     }
 
@@ -57,6 +74,7 @@ public sealed class DashboardGateway : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var host in Enumerable.Reverse(_hosts)) await host.DisposeAsync();
+        await _backend.DisposeAsync();
     }
 }
 
@@ -111,6 +129,21 @@ public class DashboardSessionTests(DashboardGateway gateway) : IClassFixture<Das
         await using var session = gateway.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var created = (await session.Events.FetchStreamAsync(UserAccount.StreamKey("made-by-dashboard"))).Select(e => e.Data).OfType<UserCreated>().Single();
         Assert.Equal($"user:{DashboardGateway.User}", created.CreatedBy);
+    }
+
+    [Fact]
+    public async Task Through_the_proxy_a_signed_in_user_is_a_signed_ops_caller_and_the_session_cookie_stays_at_the_gateway()
+    {
+        var browser = gateway.Browser();
+        Assert.Equal(HttpStatusCode.OK, (await SignIn(browser, DashboardGateway.User, DashboardGateway.Password)).StatusCode);
+
+        var read = await browser.GetFromJsonAsync<Dictionary<string, string>>("/api/sla/echo");
+        Assert.Equal(($"user:{DashboardGateway.User}", "ops", ""), (read!["key"], read["role"], read["cookie"]));
+
+        await AssertProblem(await browser.PostAsync("/api/sla/echo", null), HttpStatusCode.Forbidden);
+        var write = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/sla/echo") { Headers = { { DashboardModule.CsrfHeader, "1" } } });
+        Assert.Equal(HttpStatusCode.OK, write.StatusCode);
+        Assert.Equal("POST", (await write.Content.ReadFromJsonAsync<Dictionary<string, string>>())!["method"]);
     }
 
     [Fact]
