@@ -60,6 +60,7 @@ public class DashboardBrowserTests(DashboardFixture platform)
 
         // The board's row turns red from the live SLA alert, without a reload.
         await Expect(row).ToHaveAttributeAsync("data-status", "red", Live);
+        await Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("flash")); // redrawn by the alert, not the minute's refresh
         await Expect(row.Locator("td[data-metric='missedRate']")).ToHaveTextAsync("100.0%");
         // The alert arrives on the alerts page live, and the nav badge counts it.
         var alertRow = alerts.Locator($"tr[data-store-id='{storeId}'][data-source='sla']").First;
