@@ -272,6 +272,16 @@ public class DashboardSessionTests(DashboardGateway gateway) : IClassFixture<Das
     }
 
     [Theory]
+    [InlineData("/api/users", "{not json")]
+    [InlineData("/api/users", "{\"username\":5,\"displayName\":[],\"password\":true}")]
+    [InlineData("/api/users", "null")]
+    [InlineData("/api/users/ops-admin/password", "{}")]
+    [InlineData("/api/users/ops-admin/password", "{\"password\":12345678901234}")]
+    public async Task Malformed_account_bodies_are_problems_never_500(string path, string body) =>
+        await AssertProblem(await gateway.Ops().PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json")),
+            HttpStatusCode.BadRequest);
+
+    [Theory]
     [InlineData("{not json", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("{\"username\":\"x y\",\"password\":\"\"}", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("username=a", "text/plain", HttpStatusCode.UnsupportedMediaType)]
