@@ -4,6 +4,8 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG PROJECT
 ARG ASSEMBLY
 WORKDIR /src
+# The gateway's build installs the dashboard's chart library with npm (package-lock.json); the SDK image has no Node.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN dotnet publish "$PROJECT/$ASSEMBLY.csproj" -c Release -r linux-x64 --self-contained false -o /app
 

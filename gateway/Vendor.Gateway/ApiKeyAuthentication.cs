@@ -65,8 +65,19 @@ public sealed class ApiKeyAuthentication : IDisposable
             await TooManyRequests(context, TimeSpan.FromSeconds(1), "Too many unknown API keys from this address.");
             return;
         }
+        // The dashboard: no key, but a valid session cookie — an ops caller named after the account (writes need X-Dashboard: 1).
+        var dashboard = secret.Length == 0 && Dashboard.UserDirectory.SignedIn(context.User) is { } user
+            ? new CallerIdentity($"user:{user}", Roles.Ops, null)
+            : null;
+        if (dashboard is not null && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+            && context.Request.Headers[Dashboard.DashboardModule.CsrfHeader].ToString() != "1")
+        {
+            await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
+                $"A write with the dashboard session must carry the header {Dashboard.DashboardModule.CsrfHeader}: 1.");
+            return;
+        }
         var key = secret.Length == 0 ? null : await _keys.FindAsync(secret, context.RequestAborted);
-        if (key is null)
+        if (key is null && dashboard is null)
         {
             if (secret.Length > 0) _failures.AttemptAcquire(address).Dispose();
             context.Response.Headers.WWWAuthenticate = Header;
@@ -76,9 +87,9 @@ public sealed class ApiKeyAuthentication : IDisposable
         }
 
         // Known from here on, also when refused below (the audit trail names who was refused).
-        var caller = new CallerIdentity(key.KeyId, key.Role, key.StoreId);
+        var caller = dashboard ?? new CallerIdentity(key!.KeyId, key.Role, key.StoreId);
         context.Items[typeof(CallerIdentity)] = caller;
-        using var lease = _limiter.AttemptAcquire(key.KeyId);
+        using var lease = _limiter.AttemptAcquire(caller.KeyId);
         if (!lease.IsAcquired)
         {
             var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -92,8 +103,9 @@ public sealed class ApiKeyAuthentication : IDisposable
             return;
         }
 
-        // The services get the signed caller, never the secret key itself.
+        // The services get the signed caller, never the secret key itself (nor the dashboard's session cookie).
         context.Request.Headers.Remove(Header);
+        if (dashboard is not null) context.Request.Headers.Remove("Cookie");
         GatewayHeaders.Write(context.Request.Headers, _secret, caller, _clock.GetUtcNow(), context.Request.Method, context.Request.Path.Value ?? "/");
         await _next(context);
     }

@@ -25,7 +25,7 @@ public static class GatewayPolicy
         return (caller.Role, segments[1]) switch
         {
             // A store reads its SLA figures, reports and contract; nothing else of the SLA API.
-            (Roles.Store, "sla") when isRead && rest is ["sla"] or ["reports", _] or ["contract"] or ["contract", "history"] => null,
+            (Roles.Store, "sla") when isRead && rest is ["sla"] or ["sla", "daily"] or ["reports", _] or ["contract"] or ["contract", "history"] => null,
             (Roles.Store, "sla") => "A store key may only read its store's SLA figures, reports and contract.",
             // With Quality a store keeps the knowledge base together (reads, proposes) and files feedback it can follow up.
             (Roles.Store, "quality") when StoreMayCallQuality(rest, isRead, isPost) => null,

@@ -2,6 +2,7 @@ using Vendor.Gateway;
 using Vendor.Gateway.Alerts;
 using Vendor.Gateway.ApiKeys;
 using Vendor.Gateway.Audit;
+using Vendor.Gateway.Dashboard;
 using Vendor.Gateway.Edge;
 using Vendor.ServiceDefaults;
 
@@ -21,19 +22,23 @@ builder.Services.AddSingleton<KeyDirectory>();
 builder.Services.AddHostedService<BootstrapKey>();
 builder.Services.AddHostedService<KeyChangeListener>();
 builder.AddGatewayEdge();
+builder.AddDashboard();
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
 
 var app = builder.Build();
 app.MapServiceDefaults(requireGatewayCallers: false);
 // Order: headers on every answer; the audit sees everything after it (refusals included); the per-source limit before any key
-// lookup; body limits once the caller is known (a refused body is audited with its caller).
+// lookup; the dashboard's cookie session before the key check (a signed-in user is an ops caller); body limits once the caller
+// is known (a refused body is audited with its caller).
 app.UseGatewayHeaders();
 app.UseMiddleware<AuditTrail>();
 app.UseSourceRateLimit();
+app.UseDashboard();
 app.UseMiddleware<ApiKeyAuthentication>();
 app.UseBodySizeLimits();
 app.MapKeys();
 app.MapAudit();
+app.MapDashboard();
 app.MapDashboardAlerts();
 app.MapReverseProxy();
 app.Run();

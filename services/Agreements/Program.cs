@@ -27,5 +27,6 @@ app.MapStores();
 app.MapContracts();
 app.MapIngestion();
 app.MapSla();
+app.MapDailySla();
 app.MapReports();
 app.Run();

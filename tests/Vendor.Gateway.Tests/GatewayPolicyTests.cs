@@ -19,6 +19,9 @@ public class GatewayPolicyTests
 
     [Theory]
     [InlineData("GET", "/api/sla/stores/acme/sla", true)]
+    [InlineData("GET", "/api/sla/stores/acme/sla/daily", true)]
+    [InlineData("POST", "/api/sla/stores/acme/sla/daily", false)]
+    [InlineData("GET", "/api/users", false)]
     [InlineData("GET", "/api/sla/stores/acme/reports/2026-11", true)]
     [InlineData("GET", "/api/sla/stores/acme/reports/2026-11.csv", true)]
     [InlineData("GET", "/api/sla/stores/acme/contract", true)]

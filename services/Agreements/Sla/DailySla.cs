@@ -1,0 +1,64 @@
+using System.Globalization;
+using Marten;
+using Vendor.Agreements.Ingestion;
+using Vendor.Agreements.ServiceContracts;
+using Vendor.Agreements.Stores;
+using Vendor.ServiceDefaults;
+
+namespace Vendor.Agreements.Sla;
+
+/// <summary>One store-local day of a store: its conversations and every pinned metric with the target and status of the terms in force that day.</summary>
+public sealed record SlaDay(DateOnly Date, long Conversations, IReadOnlyList<MetricFigure> Metrics);
+
+public sealed record DailySlaFigures(string StoreId, DateOnly From, DateOnly To, IReadOnlyList<SlaDay> Days);
+
+/// <summary>The per-day series behind the dashboard's trend charts, served from the per-store/day rollups (sla_daily).</summary>
+public static class DailySla
+{
+    /// <summary>At most a quarter of days a request: one chart's worth.</summary>
+    public const int MaxDays = 92;
+
+    /// <summary>Every day from..to, in order; a day without conversations has zero conversations and metrics without actuals (pure).</summary>
+    public static IReadOnlyList<SlaDay> Series(DateOnly from, DateOnly to, IReadOnlyDictionary<DateOnly, DailyCounts> days,
+        Func<DateOnly, ContractTerms?> termsOn)
+    {
+        var series = new List<SlaDay>(to.DayNumber - from.DayNumber + 1);
+        for (var day = from; day <= to; day = day.AddDays(1))
+        {
+            var counts = days.TryGetValue(day, out var c) ? c : default;
+            series.Add(new SlaDay(day, counts.Conversations, SlaWatch.Figures(counts, termsOn(day))));
+        }
+        return series;
+    }
+
+    public static void MapDailySla(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/sla/stores/{storeId}/sla/daily", async Task<IResult> (string storeId, string? from, string? to, IQuerySession session,
+                CancellationToken ct) =>
+            {
+                var errors = new Errors();
+                var fromDate = Date(from, "from", errors);
+                var toDate = Date(to, "to", errors);
+                if (fromDate is { } f && toDate is { } t)
+                    errors.Check(f <= t, "to", "On or after from.").Check(t.DayNumber - f.DayNumber < MaxDays, "to", $"At most {MaxDays} days.");
+                if (errors.Any) return Problems.Validation(errors.ToDecision().Errors);
+
+                if (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct) is null) return StoresModule.NotOnboarded(storeId);
+                var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
+                var days = await ConversationLedger.DailyAsync(session, storeId, fromDate!.Value, toDate!.Value, ct);
+                return TypedResults.Ok(new DailySlaFigures(storeId, fromDate.Value, toDate.Value,
+                    Series(fromDate.Value, toDate.Value, days, day => contract?.TermsOn(day))));
+            })
+            .RequireCaller(Roles.Ops, Roles.Store)
+            .WithTags("SLA").WithName("GetDailySla")
+            .WithSummary("Each store-local day from..to (inclusive, at most 92 days): conversations and every pinned metric with the " +
+                         "target and status of that day's terms (ops, or the store's key).")
+            .ProducesValidationProblem().ProducesProblem(404);
+
+    private static DateOnly? Date(string? text, string field, Errors errors)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && SupportedDates.Contains(date)) return date;
+        errors.Add(field, $"Required date, yyyy-MM-dd (store-local, {SupportedDates.Range}).");
+        return null;
+    }
+}
