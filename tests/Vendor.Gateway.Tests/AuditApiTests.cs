@@ -74,9 +74,9 @@ public class AuditApiTests(GatewayFixture gateway, ITestOutputHelper output) : I
         gateway.Clock.Advance(TimeSpan.FromMilliseconds(1));
         var from = gateway.Clock.GetUtcNow();
 
-        await gateway.Client(null).PostAsJsonAsync("/auth/sign-in?password=s3cret-in-the-query", new { user = "li", password = "hunter2" });
+        await gateway.Client(null).PostAsJsonAsync("/auth/sign-in?password=s3cret-in-the-query", new { username = "li", password = "hunter2" });
 
-        var record = Assert.Single(Items(await Audit($"?from={Uri.EscapeDataString(from.ToString("O"))}&actor=anonymous")));
+        var record = Assert.Single(Items(await Audit($"?from={Uri.EscapeDataString(from.ToString("O"))}&actor=user:li")));
         Assert.Equal(("POST", "/auth/sign-in"), (record.GetProperty("method").GetString(), record.GetProperty("path").GetString()));
         Assert.DoesNotContain("hunter2", record.ToString());
         Assert.DoesNotContain("s3cret", record.ToString());

@@ -13,7 +13,7 @@ public class EdgeTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
     private static void AssertSecurityHeaders(HttpResponseMessage response, bool https = false)
     {
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
-        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal(SecurityHeaders.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Contains("frame-ancestors 'none'", SecurityHeaders.ContentSecurityPolicy);

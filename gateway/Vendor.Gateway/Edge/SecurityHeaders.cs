@@ -27,7 +27,9 @@ public sealed class SecurityHeaders(RequestDelegate next)
     {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on the sign-in form's POST, and the
+        // dashboard refuses sign-ins it cannot tell apart from another site's. Other sites still get no referrer.
+        headers["Referrer-Policy"] = "same-origin";
         headers.XFrameOptions = "DENY";
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         if (context.Request.IsHttps) headers.StrictTransportSecurity = StrictTransportSecurity;
