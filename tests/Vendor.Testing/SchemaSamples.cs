@@ -29,6 +29,9 @@ public sealed record JsonSlot(JsonNode Container, string? Property, int Index, s
 /// </summary>
 public sealed class SchemaSamples(OpenApiSchemas schemas, Func<string, JsonElement?, JsonNode?> hint)
 {
+    /// <summary>The name a whole body goes by (never a property name, so no hint matches it).</summary>
+    public const string Root = "$body";
+
     public OpenApiSchemas Schemas => schemas;
 
     /// <summary>A sample for the schema; <paramref name="name"/> is the property (or parameter) name, used by the hint first.</summary>
@@ -74,7 +77,7 @@ public sealed class SchemaSamples(OpenApiSchemas schemas, Func<string, JsonEleme
     public List<JsonSlot> Slots(JsonNode? root, JsonElement? schema)
     {
         var slots = new List<JsonSlot>();
-        Walk(root, schema, "body", slots, 0);
+        Walk(root, schema, Root, slots, 0);
         return slots;
     }
 

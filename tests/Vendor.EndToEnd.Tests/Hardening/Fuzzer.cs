@@ -94,6 +94,54 @@ public sealed class Fuzzer
         return draft.Build(number, caller, $"{mutation}{(detail is null ? "" : ": " + detail)}");
     }
 
+    private static readonly string[] PathSweep =
+        ["9999-12-31", "0001-01-01", "%00", new string('a', 4_000), "..", "a%2Fb", "-1", "%E5%BA%97", "9999-12", "0000-01.csv"];
+
+    private static readonly string[] QuerySweep =
+        ["", "9999-12-31", "0001-01-01", "9999-12-31T23%3A59%3A59-14%3A00", "0001-01-01T00%3A00%3A00%2B14%3A00", "1e400", "-1", "%00",
+         "99999999999", "0", "9999-12", "0000-00"];
+
+    private static readonly string[] SweepValues =
+        ["null", "{}", "[]", "\"x\"", "-1", "1e400", "\"\\u0000\"", "\"9999-12-31\"", "99999999999999999999"];
+
+    /// <summary>
+    /// Besides the random requests: every field of every route's plausible body (each list element too) set in turn to null, the wrong
+    /// type, a huge number, a NUL or the last date, so no field is left to chance. Numbered from <paramref name="first"/>.
+    /// </summary>
+    public IEnumerable<FuzzRequest> Sweep(int first)
+    {
+        var number = first;
+        foreach (var route in _routes)
+        {
+            foreach (var name in route.PathParameters)
+                foreach (var value in PathSweep)
+                {
+                    var draft = new Draft(route, this);
+                    draft.PathValues[name] = value;
+                    yield return draft.Build(number++, FuzzCaller.Ops, $"Sweep: {{{name}}} = {Shorten(value)}");
+                }
+            foreach (var parameter in route.Query)
+                foreach (var value in QuerySweep)
+                {
+                    var draft = new Draft(route, this);
+                    draft.Query.RemoveAll(q => q.Name == parameter.Name);
+                    draft.Query.Add((parameter.Name, value));
+                    yield return draft.Build(number++, FuzzCaller.Ops, $"Sweep: ?{parameter.Name}={Shorten(value)}");
+                }
+        }
+        foreach (var route in _routes.Where(r => r.Method is "POST" or "PUT" or "PATCH"))
+        {
+            var slotCount = new Draft(route, this).SlotCount;
+            for (var slot = 0; slot < slotCount; slot++)
+                foreach (var value in SweepValues)
+                {
+                    var draft = new Draft(route, this);
+                    var what = draft.SetSlot(slot, value);
+                    yield return draft.Build(number++, FuzzCaller.Ops, $"Sweep: {what}");
+                }
+        }
+    }
+
     private static Mutation Pick(Random rng, (Mutation Mutation, int Weight)[] mix)
     {
         var roll = rng.Next(mix.Sum(m => m.Weight));
@@ -466,6 +514,23 @@ public sealed class Fuzzer
     {
         var format = schema is { } s ? OpenApiSchemas.FormatOf(route.Schemas.NonNull(s)) : null;
         if (format is "date-time" or "date" or "time") return null;
+        var hinted = HintByName(route, name);
+        // A hint only where it fits the documented type ("scores" holds objects, not the "score" number).
+        var type = schema is { } t ? route.Schemas.TypeOf(route.Schemas.NonNull(t)) : null;
+        var kind = hinted?.GetValueKind();
+        return type switch
+        {
+            null => hinted,
+            "object" => kind == JsonValueKind.Object ? hinted : null,
+            "array" => kind == JsonValueKind.Array ? hinted : null,
+            "string" => kind == JsonValueKind.String ? hinted : null,
+            "integer" or "number" => kind == JsonValueKind.Number ? hinted : null,
+            _ => hinted,
+        };
+    }
+
+    private JsonNode? HintByName(ApiRoute route, string name)
+    {
         return name switch
         {
             "storeId" => _targets.StoreId,
@@ -504,7 +569,8 @@ public sealed class Fuzzer
             "url" => "http://127.0.0.1:9/hook",
             "secret" => "SEC-fuzz",
             "code" => "fz-course",
-            "courses" => new JsonArray("platform-rules"),
+            // A course the kept agent has not done: a requirement the fuzz defines must not certify it anywhere.
+            "courses" => new JsonArray("hotline-etiquette"),
             "exam" => "onboarding-exam",
             "team" => "fz-team",
             "leadId" => "fz-lead",
@@ -570,7 +636,7 @@ public sealed class Fuzzer
                 if (p.Required || p.Name is "from" or "to" or "date" or "month" or "q")
                     Query.Add((p.Name, Uri.EscapeDataString(fuzzer.PlainValue(p.Name))));
             var writes = route.Method is "POST" or "PUT" or "PATCH";
-            Body = fuzzer.Override(route) ?? (route.BodySchema is { } schema ? Samples.Build(schema, "body") : writes ? new JsonObject() : null);
+            Body = fuzzer.Override(route) ?? (route.BodySchema is { } schema ? Samples.Build(schema, SchemaSamples.Root) : writes ? new JsonObject() : null);
             if (Body is not null) ContentType = "application/json";
         }
 
@@ -585,6 +651,15 @@ public sealed class Fuzzer
         public List<KeyValuePair<string, string>> Headers { get; } = [];
 
         public bool HasBodySlots => _rawBody is null && Samples.Slots(Body, Route.BodySchema).Count > 0;
+
+        public int SlotCount => _rawBody is null ? Samples.Slots(Body, Route.BodySchema).Count : 0;
+
+        public string SetSlot(int index, string rawJson)
+        {
+            var slot = Samples.Slots(Body, Route.BodySchema)[index];
+            SetRaw(slot, rawJson);
+            return $"{slot.Name} = {rawJson}";
+        }
 
         public void SetRawBody(string body)
         {
@@ -607,7 +682,7 @@ public sealed class Fuzzer
             {
                 // No field to pick: the whole body is the field.
                 var root = new JsonObject { ["value"] = Body?.DeepClone() };
-                var what = change(new JsonSlot(root, "value", -1, "body", Route.BodySchema));
+                var what = change(new JsonSlot(root, "value", -1, SchemaSamples.Root, Route.BodySchema));
                 if (!root.ContainsKey("value"))
                 {
                     SetRawBody("");
