@@ -513,8 +513,16 @@ public sealed class Fuzzer
     private JsonNode? Hint(ApiRoute route, string name, JsonElement? schema)
     {
         var format = schema is { } s ? OpenApiSchemas.FormatOf(route.Schemas.NonNull(s)) : null;
-        if (format is "date-time" or "date" or "time") return null;
+        if (format is "time") return null;
+        if (format is "date-time")
+            return name switch
+            {
+                "from" => "2026-12-14T09:00:00+08:00",
+                "to" => "2026-12-14T18:00:00+08:00",
+                _ => null,
+            };
         var hinted = HintByName(route, name);
+        if (format is "date" && hinted?.GetValueKind() == JsonValueKind.String && hinted.GetValue<string>().Length != 10) return null;
         // A hint only where it fits the documented type ("scores" holds objects, not the "score" number).
         var type = schema is { } t ? route.Schemas.TypeOf(route.Schemas.NonNull(t)) : null;
         var kind = hinted?.GetValueKind();
@@ -554,7 +562,7 @@ public sealed class Fuzzer
             "role" => "store",
             "kind" => route.Template switch
             {
-                var t when t.Contains("articles") || t.Contains("proposals") => "policy",
+                var t when t.Contains("articles") || t.Contains("proposals") => "quickReply",
                 var t when t.Contains("absences") => "sick",
                 var t when t.Contains("alert-channels") => "webhook",
                 _ => "complaint",
@@ -568,7 +576,13 @@ public sealed class Fuzzer
             "end" => "17:00",
             "url" => "http://127.0.0.1:9/hook",
             "secret" => "SEC-fuzz",
-            "code" => "fz-course",
+            "code" => "hotline-etiquette",
+            "category" => "productKnowledge",
+            "common" => new JsonArray("platform-rules"),
+            "bySkill" => new JsonObject { ["presales"] = new JsonArray("presales-conversion") },
+            "kpi" => "qcScore",
+            "holidays" => new JsonArray("2027-02-17"),
+            "makeUpWorkdays" => new JsonArray(),
             // A course the kept agent has not done: a requirement the fuzz defines must not certify it anywhere.
             "courses" => new JsonArray("hotline-etiquette"),
             "exam" => "onboarding-exam",
@@ -584,6 +598,7 @@ public sealed class Fuzzer
             "multiplier" => 1.5,
             "randomShare" => 0.05,
             "target" => 0.9,
+            "floor" => 0,
             "allocationPercent" => 30,
             "monthlyFee" => 1000,
             "atRiskPercent" => 10,
@@ -633,7 +648,7 @@ public sealed class Fuzzer
             Samples = new SchemaSamples(route.Schemas, (name, schema) => fuzzer.Hint(route, name, schema));
             foreach (var name in route.PathParameters) PathValues[name] = Uri.EscapeDataString(fuzzer.PlainValue(name));
             foreach (var p in route.Query)
-                if (p.Required || p.Name is "from" or "to" or "date" or "month" or "q")
+                if (p.Required || fuzzer.PlainValue(p.Name) != $"x-{p.Name}")
                     Query.Add((p.Name, Uri.EscapeDataString(fuzzer.PlainValue(p.Name))));
             var writes = route.Method is "POST" or "PUT" or "PATCH";
             Body = fuzzer.Override(route) ?? (route.BodySchema is { } schema ? Samples.Build(schema, SchemaSamples.Root) : writes ? new JsonObject() : null);

@@ -25,7 +25,7 @@ public static class PlatformRoutes
             m => m.Groups[1].Value == "storeId" ? storeId : Uri.EscapeDataString(value(m.Groups[1].Value)));
 
     /// <summary>A plausible value for a path or query parameter by its name (month, date, ids).</summary>
-    public static string PlainValue(string name) => name switch
+    public static string PlainValue(string name) => (name.Length > 0 ? char.ToLowerInvariant(name[0]) + name[1..] : name) switch
     {
         "month" => Seeds.Month,
         "date" => "2026-12-14",
@@ -35,6 +35,10 @@ public static class PlatformRoutes
         "code" => "fz-course",
         "q" => "退货",
         "limit" => "5",
+        "contactsPerHour" => "200",
+        "ahtSeconds" => "180",
+        "serviceLevel" => "0.8",
+        "answerSeconds" => "20",
         _ => $"x-{name}",
     };
 
