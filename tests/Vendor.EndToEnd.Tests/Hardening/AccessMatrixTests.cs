@@ -36,6 +36,27 @@ public class AccessMatrixTests(PlatformFixture platform, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void The_table_finds_a_route_by_its_shape_and_a_planned_line_waits_for_its_route()
+    {
+        // A document with a planned route (under another placeholder name), a known one and one nobody wrote a line for.
+        var document = JsonDocument.Parse("""
+            {"paths":{
+              "/api/sla/stores/{id}/sla/daily":{"get":{"parameters":[{"name":"id","in":"path","required":true}]}},
+              "/api/keys/":{"get":{}},
+              "/api/sla/stores/{storeId}/secrets":{"get":{}},
+              "/health/live":{"get":{}}}}
+            """).RootElement;
+        var routes = ApiRoutes.Parse(document, "test");
+
+        Assert.Equal(["GET /api/sla/stores/{id}/sla/daily", "GET /api/keys", "GET /api/sla/stores/{storeId}/secrets"], routes.Select(r => r.Key));
+        Assert.Equal(Also.OwnStore, RouteTable.For("GET", "/api/sla/stores/{id}/sla/daily")!.Also);
+        Assert.True(RouteTable.For("GET", "/api/sla/stores/{id}/sla/daily")!.Planned);
+        Assert.Equal(Also.Nobody, RouteTable.For("GET", "/api/keys")!.Also);
+        Assert.Null(RouteTable.For("GET", "/api/sla/stores/{storeId}/secrets"));
+        Assert.Null(RouteTable.For("POST", "/api/keys/{keyId}"));
+    }
+
+    [Fact]
     public async Task Every_route_answers_every_caller_exactly_as_the_table_says()
     {
         const string own = "mx-own", other = "mx-other";
@@ -283,6 +304,14 @@ public class AccessMatrixTests(PlatformFixture platform, ITestOutputHelper outpu
             $"/api/quality/stores/{own}/../../sla/stores/{other}/sla{q}",
             $"/api/quality/stores/{own}/%2e%2e/%2e%2e/%2e%2e/sla/stores/{other}/contract",
             $"/api/sla/stores/{own}/../../../api/sla/stores/{other}/sla{q}",
+            $"/api/sla/stores/{own}/sla;storeId={other}{q}",
+            $"/api/sla/stores/{own}/%2e%2e%2f{other}/sla{q}",
+            $"/api/sla/stores/{own}/..%c0%af{other}/sla{q}",
+            $"/api/sla/stores/{other.Replace("o", "%EF%BD%8F")}/sla{q}",
+            $"/api/sla/stores/{other}/sla.{q}",
+            $"/api/sla./stores/{other}/sla{q}",
+            $"/api/sla/stores/{other}%09/sla{q}",
+            $"/api/sla/stores/%20{other}/sla{q}",
         ];
         // What only the other store's answers hold: its name, its article, its feedback, its quick reply.
         string[] otherData = [$"{other} 旗舰店", $"{other} 退货须知", $"{other} 的反馈", $"{other} 快捷"];
