@@ -86,6 +86,21 @@ public class BadInputTests(PlatformFixture platform) : IClassFixture<PlatformFix
         Assert.True(problem.GetProperty("errors").TryGetProperty("date", out _), problem.ToString());
     }
 
+    [Theory]
+    [InlineData("GET", "/api/sla/nothing-here", null, HttpStatusCode.NotFound)]
+    [InlineData("GET", "/api/nothing-here", null, HttpStatusCode.NotFound)]
+    [InlineData("DELETE", "/api/sla/stores", null, HttpStatusCode.MethodNotAllowed)]
+    [InlineData("POST", "/api/sla/stores", "{", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/api/keys", "{", HttpStatusCode.BadRequest)]
+    public async Task A_client_preferring_html_still_gets_problem_json(string method, string path, string? body, HttpStatusCode status)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Accept.ParseAdd("text/html");
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+
+        await Problem(await _ops.SendAsync(request), status);
+    }
+
     [Fact]
     public async Task An_ingest_body_the_gateway_forwards_is_read_whole_by_the_service_not_cut_off_into_a_502()
     {

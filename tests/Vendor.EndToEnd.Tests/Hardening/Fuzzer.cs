@@ -91,6 +91,9 @@ public sealed class Fuzzer
         var mutation = Pick(rng, writes ? BodyMix : ReadMix);
         if (mutation == Mutation.PathTrick && route.PathParameters.Count == 0) mutation = Mutation.JunkQuery;
         var detail = Apply(rng, draft, mutation);
+        // Now and then a client that prefers something else than JSON (a browser, an XML client): errors are problem+json all the same.
+        if (rng.Next(10) == 0)
+            draft.Headers.Add(new("Accept", new[] { "text/html", "application/xml", "text/plain", "*/*", "application/json", "image/png" }[rng.Next(6)]));
         return draft.Build(number, caller, $"{mutation}{(detail is null ? "" : ": " + detail)}");
     }
 
