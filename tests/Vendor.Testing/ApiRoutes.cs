@@ -21,8 +21,6 @@ public sealed record ApiRoute(string Source, string Method, string Template, IRe
 
     public IEnumerable<ApiParameter> Query => Parameters.Where(p => p.In == "query");
 
-    public bool HasBody => BodySchema is not null || BodyMediaType is not null;
-
     public override string ToString() => Key;
 }
 

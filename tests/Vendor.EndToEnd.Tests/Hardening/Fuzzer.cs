@@ -53,8 +53,6 @@ public sealed class Fuzzer
         _targets = targets;
     }
 
-    public int RouteCount => _routes.Count;
-
     private enum Mutation
     {
         Valid, BrokenJson, WrongType, HugeNumber, HugeString, OddString, BadDate, UnknownEnum, MissingField, NullField, ExtraField, HugeArray,
@@ -776,7 +774,4 @@ public sealed class Fuzzer
             return new FuzzRequest(number, Route.Key, caller, mutation, Method, path + query, body is null ? null : ContentType, body, Headers);
         }
     }
-
-    public static string Describe(int count, IReadOnlyDictionary<string, int> byMutation) =>
-        $"{count} requests: " + string.Join(", ", byMutation.OrderByDescending(m => m.Value).Select(m => $"{m.Key} {m.Value}"));
 }
