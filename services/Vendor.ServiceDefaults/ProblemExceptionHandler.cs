@@ -1,9 +1,12 @@
+using System.Text;
 using JasperFx;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
 
 namespace Vendor.ServiceDefaults;
 
@@ -18,6 +21,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             ConcurrencyException or ExistingStreamIdCollisionException =>
                 (StatusCodes.Status409Conflict, "Conflict", "The resource was changed by another request; reload and retry."),
+            // The JSON reader cannot decode a body whose Content-Type names an unknown charset.
+            InvalidOperationException when UnknownCharset(context.Request) is { } charset =>
+                (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                    $"The Content-Type names charset '{charset}', which is not a known encoding; send UTF-8 JSON."),
+            _ when RefusedByPostgres(exception) is { } refused => (StatusCodes.Status400BadRequest, "Bad request", refused),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong; the error was logged."),
         };
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
@@ -28,5 +36,42 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>The charset of the request's Content-Type when .NET knows no encoding by that name; null otherwise.</summary>
+    internal static string? UnknownCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var media) || !media.Charset.HasValue) return null;
+        var charset = HeaderUtilities.RemoveQuotes(media.Charset).Value ?? "";
+        try
+        {
+            return charset.Length > 0 && Encoding.GetEncoding(charset) is not null ? null : media.Charset.Value;
+        }
+        catch (ArgumentException)
+        {
+            return media.Charset.Value;
+        }
+    }
+
+    /// <summary>
+    /// Why PostgreSQL refused a value the request carried (a NUL character in text, a value out of its range, a key too long to
+    /// index), or null when the failure is not about the caller's data. The transaction was rolled back: nothing was stored.
+    /// </summary>
+    internal static string? RefusedByPostgres(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is not PostgresException postgres) continue;
+            return postgres.SqlState switch
+            {
+                PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter =>
+                    "The request holds text that cannot be stored (such as a NUL character, \\u0000).",
+                PostgresErrorCodes.ProgramLimitExceeded => "A value of the request is too large to store or index.",
+                // Class 22, data exception: a value out of range, malformed for its type, too long...
+                { } state when state.StartsWith("22", StringComparison.Ordinal) => $"A value of the request cannot be stored ({postgres.MessageText}).",
+                _ => null,
+            };
+        }
+        return null;
     }
 }

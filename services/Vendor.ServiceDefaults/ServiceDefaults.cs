@@ -44,6 +44,7 @@ public static class ServiceDefaultsExtensions
         var config = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {

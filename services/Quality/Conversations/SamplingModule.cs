@@ -33,7 +33,7 @@ public static class SamplingDecisions
             .Check(command.Seed is null || command.Seed.Length is > 0 and <= 100, "seed", "A seed of 1–100 characters.")
             .Check(command.RandomShare is null or >= 0 and <= 1, "randomShare", "A fraction from 0 to 1 (0.05 = 5 %).")
             .Check(w.All(x => x is >= 0 and <= 1), "weights", "Each risk weight is a chance from 0 to 1.")
-            .Check((command.RefundWords ?? []).Concat(command.ComplaintWords ?? []).All(x => x.Trim().Length is > 0 and <= 20),
+            .Check((command.RefundWords ?? []).Concat(command.ComplaintWords ?? []).All(x => x is not null && x.Trim().Length is > 0 and <= 20),
                 "words", "Words of 1–20 characters.");
         if (errors.Any) return errors.ToDecision();
         var policy = new SamplingPolicy(command.Seed ?? current?.Policy.Seed ?? d.Seed, command.RandomShare ?? d.RandomShare, weights,

@@ -56,7 +56,7 @@ public static class Calibrations
             .Check(Ids.IsValid(command.CalibrationId), "calibrationId", Ids.Rule)
             .Check(!string.IsNullOrWhiteSpace(command.Name) && command.Name.Length <= 100, "name", "A name of 1–100 characters is required.")
             .Check(items.Count is >= 1 and <= 100, "conversations", "From 1 to 100 conversations.")
-            .Check(items.All(i => Ids.IsValid(i.StoreId) && Ids.IsValid(i.AgentId) && !string.IsNullOrEmpty(i.ConversationId)), "conversations",
+            .Check(items.All(i => i is not null && Ids.IsValid(i.StoreId) && Ids.IsValid(i.AgentId) && !string.IsNullOrEmpty(i.ConversationId)), "conversations",
                 "Each conversation needs storeId, conversationId and agentId.")
             .Check(inspectors.Count >= 2, "inspectorIds", "At least two inspectors: calibration compares them.")
             .Check(inspectors.All(knownInspectors.Contains), "inspectorIds", "Every inspector must be registered and active.");

@@ -64,6 +64,8 @@ public static class Rubrics
     public static Decision Publish(Rubric? existing, string rubricId, PublishRubric command, IReadOnlyList<Rubric> others, DateTimeOffset now)
     {
         var items = command.Items ?? [];
+        if (items.Any(i => i is null))
+            return new Errors().Add("items", "Each item is an object {code, title, weight, critical}.").ToDecision();
         var storeIds = (command.StoreIds ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
         var errors = new Errors()
             .Check(Ids.IsValid(rubricId), "rubricId", Ids.Rule)
@@ -102,6 +104,11 @@ public static class Scoring
         ScoreSheet sheet, Errors errors)
     {
         var scores = sheet.Scores ?? [];
+        if (scores.Any(s => s is null))
+        {
+            errors.Add("scores", "Each score is an object {code, points}.");
+            return null;
+        }
         var critical = (sheet.CriticalErrors ?? []).Distinct().ToList();
         foreach (var item in rubric.Items.Where(i => !i.Critical))
         {

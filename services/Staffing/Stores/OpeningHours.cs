@@ -13,11 +13,14 @@ public static class OpeningHours
     public const int IntervalMinutes = 30;
     public const int IntervalsPerDay = 24 * 60 / IntervalMinutes;
 
-    /// <summary>A store-local date as routes and bodies spell it.</summary>
+    /// <summary>
+    /// A store-local date as routes and bodies spell it, in this century: a day's neighbours and its time zone offsets must stay
+    /// far from DateOnly's limits (9999-12-31 overflowed in coverage and emergency plans).
+    /// </summary>
     public static bool TryParseDate(string? text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date.Year is >= 2000 and <= 2099;
 
-    public const string DateRule = "Required: a store-local date, yyyy-MM-dd.";
+    public const string DateRule = "Required: a store-local date, yyyy-MM-dd (2000-01-01 to 2099-12-31).";
 
     public static StoreCalendar RoundTheClock(string timeZone) =>
         new(timeZone, [new ServiceHoursBlock("00:00", "00:00")], [1, 2, 3, 4, 5, 6, 7], [], []);
