@@ -19,8 +19,9 @@ public sealed record IngestAnswer(int Accepted, int Updated, int Unchanged, int 
 
 public static class IngestionModule
 {
-    // As much as the gateway forwards (6 MiB): a stricter limit here cut uploads between the two off mid-body and the gateway answered 502.
-    public const long MaxRequestBytes = 6 * 1024 * 1024;
+    // The 5 MB. The gateway refuses larger bodies itself with the same limit (Gateway:BodyLimits:IngestBytes): a service
+    // stricter than the gateway cut uploads off mid-body and the gateway answered 502.
+    public const long MaxRequestBytes = 5 * 1024 * 1024;
     public static void Configure(StoreOptions options) =>
         options.Events.MapEventType<ConversationsIngested>("conversations.ingested.v1");
 

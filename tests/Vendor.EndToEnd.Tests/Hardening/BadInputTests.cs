@@ -102,15 +102,40 @@ public class BadInputTests(PlatformFixture platform) : IClassFixture<PlatformFix
     }
 
     [Fact]
-    public async Task An_ingest_body_the_gateway_forwards_is_read_whole_by_the_service_not_cut_off_into_a_502()
+    public async Task An_ingest_body_over_5_MiB_is_a_413_problem_whether_its_length_is_declared_or_chunked_never_a_502()
     {
-        // 5.5 MB, under the gateway's 6 MiB: the service used to stop at 5 MB mid-upload, and the gateway answered 502.
-        var body = $"{{\"conversations\":[],\"padding\":\"{new string('x', 5_500_000)}\"}}";
+        // 5.5 MB: the service used to stop at 5 MB mid-upload while the gateway forwarded up to 6 MiB, and the gateway answered 502.
+        var padding = new string('x', 5_500_000);
+        var declared = new HttpRequestMessage(HttpMethod.Post, "/api/sla/stores/never-onboarded/conversations")
+        {
+            Content = new StringContent($"{{\"conversations\":[],\"padding\":\"{padding}\"}}", Encoding.UTF8, "application/json"),
+        };
+        declared.Headers.ExpectContinue = true;
+        var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/sla/stores/never-onboarded/conversations")
+        {
+            Content = new PushStreamContent(padding),
+        };
+        chunked.Headers.TransferEncodingChunked = true;
+        chunked.Headers.ExpectContinue = true;
 
-        var response = await _ops.PostAsync("/api/sla/stores/never-onboarded/conversations",
-            new StringContent(body, Encoding.UTF8, "application/json"));
+        await Problem(await _ops.SendAsync(declared), HttpStatusCode.RequestEntityTooLarge);
+        await Problem(await _ops.SendAsync(chunked), HttpStatusCode.RequestEntityTooLarge);
+    }
 
-        // Read to the end: the store is not onboarded.
-        await Problem(response, HttpStatusCode.NotFound);
+    /// <summary>A JSON body of unknown length (no Content-Length): sent chunked.</summary>
+    private sealed class PushStreamContent(string padding) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes("{\"conversations\":[],\"padding\":\""));
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(padding));
+            await stream.WriteAsync(Encoding.UTF8.GetBytes("\"}"));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
     }
 }

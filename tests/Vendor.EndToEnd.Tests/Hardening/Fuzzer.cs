@@ -767,9 +767,9 @@ public sealed class Fuzzer
             var query = Query.Count == 0 ? "" : "?" + string.Join('&', Query.Select(q => $"{q.Name}={q.Value}"));
             byte[]? body = null;
             if (_rawBody is not null || Body is not null) body = Encoding.UTF8.GetBytes(SerializedBody());
-            // Within the gateway's body limits (6 MiB for ingestion, about 1 MB elsewhere): a larger body is refused by the server
+            // Within the gateway's body limits (5 MiB for ingestion, about 1 MB elsewhere): a larger body is refused by the server
             // mid-upload, which tests the transport, not the API. A body cut short is one more kind of broken JSON.
-            var limit = Route.Key == "POST /api/sla/stores/{storeId}/conversations" ? 6_000_000 : 1_000_000;
+            var limit = Route.Key == "POST /api/sla/stores/{storeId}/conversations" ? 5_000_000 : 1_000_000;
             if (body is { Length: > 0 } && body.Length > limit) body = body[..limit];
             return new FuzzRequest(number, Route.Key, caller, mutation, Method, path + query, body is null ? null : ContentType, body, Headers);
         }
