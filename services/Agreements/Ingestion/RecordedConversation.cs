@@ -46,7 +46,7 @@ public static partial class ConversationRules
     public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(31);
 
     private static readonly string TimestampRule =
-        $"An ISO 8601 timestamp with an offset, {SupportedDates.Range}, e.g. 2026-11-02T09:00:05+08:00.";
+        $"An ISO 8601 timestamp with an offset, {SupportedDates.Span}, e.g. 2026-11-02T09:00:05+08:00.";
     private static readonly string[] Senders = ["customer", "agent", "bot", "system"];
     private static readonly string[] Ratings = ["satisfied", "neutral", "unsatisfied"];
 

@@ -19,7 +19,7 @@ public static class ReportsModule
                 var name = csv ? month[..^4] : month;
                 if (!DateOnly.TryParseExact(name + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
                     || !SupportedDates.Contains(first))
-                    return Problems.Validation(new Dictionary<string, string[]> { ["month"] = [$"yyyy-MM ({SupportedDates.Range}), or yyyy-MM.csv for CSV."] });
+                    return Problems.Validation(new Dictionary<string, string[]> { ["month"] = [$"yyyy-MM ({SupportedDates.Span}), or yyyy-MM.csv for CSV."] });
 
                 if (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct) is null) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);

@@ -51,7 +51,7 @@ public static class ContractDecisions
     {
         null or { Status: ContractStatus.Terminated } => new Decision.Conflict("No contract in force to renew."),
         _ when command.EndsOn is not { } endsOn => new Errors().Add("endsOn", "Required: the new end date.").ToDecision(),
-        _ when !InRange(command.EndsOn) => new Errors().Add("endsOn", $"A date from {SupportedDates.Range}.").ToDecision(),
+        _ when !InRange(command.EndsOn) => new Errors().Add("endsOn", $"A date from {SupportedDates.Span}.").ToDecision(),
         _ when command.EndsOn <= contract.Terms.EndsOn =>
             new Errors().Add("endsOn", $"A renewal ends after the current end ({contract.Terms.EndsOn:yyyy-MM-dd}).").ToDecision(),
         _ => Decision.Of(new ContractRenewed(contract.StoreId, command.EndsOn!.Value, now)),
@@ -77,7 +77,7 @@ public static class ContractDecisions
         null => new Decision.Conflict("No contract to terminate."),
         { Status: ContractStatus.Terminated } => new Decision.Unchanged(),
         _ when string.IsNullOrWhiteSpace(command.Reason) => new Errors().Add("reason", "Say why the contract is terminated.").ToDecision(),
-        _ when !InRange(command.EffectiveOn) => new Errors().Add("effectiveOn", $"A date from {SupportedDates.Range}.").ToDecision(),
+        _ when !InRange(command.EffectiveOn) => new Errors().Add("effectiveOn", $"A date from {SupportedDates.Span}.").ToDecision(),
         _ when (command.EffectiveOn ?? today) < contract.CurrentVersions[0].EffectiveOn =>
             new Errors().Add("effectiveOn", "A contract cannot end before it started.").ToDecision(),
         _ => Decision.Of(new ContractTerminated(contract.StoreId, command.Reason!.Trim(), command.EffectiveOn ?? today, now)),
@@ -96,7 +96,7 @@ public static class ContractDecisions
             .Check(c.EndsOn is not null, "endsOn", "Required date.")
             .Check(c.AttributionHours is null or > 0 and <= 720, "attributionHours", "Hours after the first customer message, 1 to 720.");
         if (c.StartsOn is { } s && c.EndsOn is { } e) errors.Check(e >= s, "endsOn", "Ends before it starts.");
-        errors.Check(InRange(c.StartsOn) && InRange(c.EndsOn) && InRange(c.EffectiveOn), "dates", $"Dates from {SupportedDates.Range}.");
+        errors.Check(InRange(c.StartsOn) && InRange(c.EndsOn) && InRange(c.EffectiveOn), "dates", $"Dates from {SupportedDates.Span}.");
         if (c.Headcount is { } h)
             errors.Check(h.Presales is null or >= 0 && h.Aftersales is null or >= 0 && h.Hotline is null or >= 0, "headcount", "Not negative.");
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Marten;
 using Vendor.Agreements.Ingestion;
 using Vendor.Agreements.ServiceContracts;
@@ -36,29 +35,18 @@ public static class DailySla
                 CancellationToken ct) =>
             {
                 var errors = new Errors();
-                var fromDate = Date(from, "from", errors);
-                var toDate = Date(to, "to", errors);
-                if (fromDate is { } f && toDate is { } t)
-                    errors.Check(f <= t, "to", "On or after from.").Check(t.DayNumber - f.DayNumber < MaxDays, "to", $"At most {MaxDays} days.");
-                if (errors.Any) return Problems.Validation(errors.ToDecision().Errors);
+                if (SupportedDates.Range(from, to, MaxDays, errors) is not { } range) return Problems.Validation(errors.ToDecision().Errors);
+                var (fromDate, toDate) = range;
 
                 if (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct) is null) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-                var days = await ConversationLedger.DailyAsync(session, storeId, fromDate!.Value, toDate!.Value, ct);
-                return TypedResults.Ok(new DailySlaFigures(storeId, fromDate.Value, toDate.Value,
-                    Series(fromDate.Value, toDate.Value, days, day => contract?.TermsOn(day))));
+                var days = await ConversationLedger.DailyAsync(session, storeId, fromDate, toDate, ct);
+                return TypedResults.Ok(new DailySlaFigures(storeId, fromDate, toDate,
+                    Series(fromDate, toDate, days, day => contract?.TermsOn(day))));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
             .WithTags("SLA").WithName("GetDailySla")
             .WithSummary("Each store-local day from..to (inclusive, at most 92 days): conversations and every pinned metric with the " +
                          "target and status of that day's terms (ops, or the store's key).")
             .ProducesValidationProblem().ProducesProblem(404);
-
-    private static DateOnly? Date(string? text, string field, Errors errors)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            && SupportedDates.Contains(date)) return date;
-        errors.Add(field, $"Required date, yyyy-MM-dd (store-local, {SupportedDates.Range}).");
-        return null;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using JasperFx.Events.Projections;
 using Marten;
 using Vendor.Agreements.Ingestion;
@@ -25,30 +24,19 @@ public static class SlaModule
                 CancellationToken ct) =>
             {
                 var errors = new Errors();
-                var fromDate = Date(from, "from", errors);
-                var toDate = Date(to, "to", errors);
-                if (fromDate is { } f && toDate is { } t)
-                    errors.Check(f <= t, "to", "On or after from.").Check(t.DayNumber - f.DayNumber < MaxDays, "to", $"At most {MaxDays} days.");
-                if (errors.Any) return Problems.Validation(errors.ToDecision().Errors);
+                if (SupportedDates.Range(from, to, MaxDays, errors) is not { } range) return Problems.Validation(errors.ToDecision().Errors);
+                var (fromDate, toDate) = range;
 
                 var store = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
                 if (store is null) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-                var days = await ConversationLedger.DailyAsync(session, storeId, fromDate!.Value, toDate!.Value, ct);
+                var days = await ConversationLedger.DailyAsync(session, storeId, fromDate, toDate, ct);
                 var counts = days.Values.Aggregate(default(DailyCounts), (a, b) => a + b);
-                var terms = contract?.TermsOn(toDate.Value) ?? contract?.TermsOn(fromDate.Value);
-                return TypedResults.Ok(new SlaFigures(storeId, fromDate.Value, toDate.Value, counts.Conversations, SlaWatch.Figures(counts, terms)));
+                var terms = contract?.TermsOn(toDate) ?? contract?.TermsOn(fromDate);
+                return TypedResults.Ok(new SlaFigures(storeId, fromDate, toDate, counts.Conversations, SlaWatch.Figures(counts, terms)));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
             .WithTags("SLA").WithName("GetSla")
             .WithSummary("Every pinned SLA metric over store-local dates from..to (inclusive), with target and status (ops, or the store's key).")
             .ProducesValidationProblem().ProducesProblem(404);
-
-    private static DateOnly? Date(string? text, string field, Errors errors)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            && SupportedDates.Contains(date)) return date;
-        errors.Add(field, $"Required date, yyyy-MM-dd (store-local, {SupportedDates.Range}).");
-        return null;
-    }
 }
