@@ -27,12 +27,12 @@ builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSecti
 
 var app = builder.Build();
 app.MapServiceDefaults(requireGatewayCallers: false);
-// Order: headers on every answer; the audit sees everything after it (refusals included); the per-source limit before any key
-// lookup; the dashboard's cookie session before the key check (a signed-in user is an ops caller); body limits once the caller
-// is known (a refused body is audited with its caller).
+// Order: headers on every answer; the per-source limit first, before anything touches PostgreSQL (a flood from one address
+// must not turn into audit inserts); the audit sees everything after it (refusals included); the dashboard's cookie session
+// before the key check (a signed-in user is an ops caller); body limits once the caller is known (audited with its caller).
 app.UseGatewayHeaders();
-app.UseMiddleware<AuditTrail>();
 app.UseSourceRateLimit();
+app.UseMiddleware<AuditTrail>();
 app.UseDashboard();
 app.UseMiddleware<ApiKeyAuthentication>();
 app.UseBodySizeLimits();

@@ -61,6 +61,9 @@ public sealed class AlertStreamReader : IAsyncDisposable
     /// <summary>Comment lines received (the heartbeats).</summary>
     public int Comments => Volatile.Read(ref _comments);
 
+    /// <summary>The server ended the stream (or it was disposed).</summary>
+    public bool Ended => _reading.IsCompleted;
+
     private AlertStreamReader(HttpResponseMessage response)
     {
         _response = response;
@@ -292,6 +295,29 @@ public class AlertsThroughTheGatewayTests(AlertsPlatform fixture) : IClassFixtur
             Assert.Equal(1, feed.Subscribers);
             await stream.DisposeAsync();
             await Eventually.Until(() => Task.FromResult(feed.Subscribers), n => n == 0, what: "the subscription ended with the request");
+        }
+        finally
+        {
+            configuration["Gateway:Alerts:HeartbeatSeconds"] = null;
+        }
+    }
+
+    [Fact]
+    public async Task An_open_stream_ends_at_its_next_heartbeat_once_its_key_is_revoked()
+    {
+        var configuration = fixture.Replica.Services.GetRequiredService<IConfiguration>();
+        configuration["Gateway:Alerts:HeartbeatSeconds"] = "0.1";
+        try
+        {
+            var (keyId, secret) = await fixture.Platform.IssueKey(Roles.Ops, null);
+            var stream = await AlertStreamReader.OpenAsync(ReplicaClient(), secret);
+            await Eventually.Until(() => Task.FromResult(stream.Comments), n => n >= 1, what: "a heartbeat while the key is valid");
+            Assert.False(stream.Ended);
+
+            Assert.Equal(HttpStatusCode.NoContent, (await fixture.Platform.Client(PlatformFixture.OpsKey).DeleteAsync($"/api/keys/{keyId}")).StatusCode);
+
+            await Eventually.Until(() => Task.FromResult(stream.Ended), ended => ended, what: "the stream of a revoked key ended");
+            await stream.DisposeAsync();
         }
         finally
         {

@@ -285,8 +285,23 @@ public class DashboardSessionTests(DashboardGateway gateway) : IClassFixture<Das
     [InlineData("{not json", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("{\"username\":\"x y\",\"password\":\"\"}", "application/json", HttpStatusCode.BadRequest)]
     [InlineData("username=a", "text/plain", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("x", "multipart/form-data", HttpStatusCode.BadRequest)] // no boundary: the form cannot be read
     public async Task Bad_sign_in_requests_are_problems(string body, string type, HttpStatusCode status) =>
         await AssertProblem(await gateway.Browser().PostAsync("/auth/sign-in", new StringContent(body, System.Text.Encoding.UTF8, type)), status);
+
+    [Theory]
+    [InlineData("/dashboard/store?storeId=店")]
+    [InlineData("/dashboard/alerts\r\nX-Injected: 1")]
+    public async Task A_return_address_a_Location_header_cannot_carry_sends_the_signed_in_user_to_the_board(string returnUrl)
+    {
+        var user = await NewUser($"return-{returnUrl.Length}");
+        var signedIn = await gateway.Browser().PostAsync("/auth/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = user, ["password"] = "a-good-long-password", ["returnUrl"] = returnUrl,
+        }));
+        Assert.Equal(HttpStatusCode.SeeOther, signedIn.StatusCode);
+        Assert.Equal("/dashboard/", signedIn.Headers.Location!.OriginalString);
+    }
 
     [Fact]
     public async Task A_duplicate_account_is_a_conflict()

@@ -134,7 +134,15 @@ public static class AlertsModule
         // A stream ends when the browser goes away or the gateway stops (so a stopping replica does not wait for its streams).
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
         var ct = ending.Token;
-        if (http.User.Identity?.IsAuthenticated != true)
+        // Checked again at every heartbeat: a disabled account, a changed password or a revoked key ends an open stream too.
+        Func<CancellationToken, ValueTask<bool>> stillAllowed;
+        if (http.User.Identity?.IsAuthenticated == true)
+        {
+            var users = http.RequestServices.GetRequiredService<Dashboard.UserDirectory>();
+            var principal = http.User;
+            stillAllowed = token => users.StillValidAsync(principal, token);
+        }
+        else
         {
             var secret = http.Request.Headers[ApiKeyAuthentication.Header].ToString();
             var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -158,6 +166,7 @@ public static class AlertsModule
                 await Problems.Write(http, StatusCodes.Status403Forbidden, "Forbidden", "Only ops may follow the alert stream.");
                 return;
             }
+            stillAllowed = async token => await keys.FindAsync(secret, token) is { Role: Roles.Ops };
         }
 
         var heartbeat = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Gateway:Alerts:HeartbeatSeconds", 15.0), 0.05, 300));
@@ -182,6 +191,7 @@ public static class AlertsModule
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
+                    if (!await stillAllowed(ct)) return; // the browser's EventSource reconnects and is refused
                     await WriteAsync(http, ": heartbeat\n\n", ct);
                     continue;
                 }

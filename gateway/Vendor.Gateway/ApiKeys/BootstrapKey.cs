@@ -51,13 +51,11 @@ public sealed class BootstrapKey(IDocumentStore store, IConfiguration configurat
         if (generated is null) return;
         var file = configuration["Gateway:GeneratedKeyFile"] is { Length: > 0 } configured ? configured : DefaultFile;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        // Created 0600, never readable by others even for a moment (an existing file is narrowed before it is written).
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            if (File.Exists(file)) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        // Created new and 0600, never readable by others even for a moment. Whatever stood at the path (a stale file, or a link
+        // someone planted in a shared /tmp) is removed first, not followed: CreateNew fails rather than write through a link.
+        File.Delete(file);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         await using (var writer = new StreamWriter(file, new System.Text.UTF8Encoding(false), options)) await writer.WriteAsync(generated.AsMemory(), ct);
         logger.LogWarning("Generated the first ops API key; its secret was written once to {File}", file);
     }

@@ -65,11 +65,8 @@ public static class DashboardModule
             o.LoginPath = SignInPath;
             o.Events.OnValidatePrincipal = async context =>
             {
-                var username = context.Principal?.Identity?.Name;
-                var stamp = context.Principal?.FindFirst(UserDirectory.StampClaim)?.Value;
                 var directory = context.HttpContext.RequestServices.GetRequiredService<UserDirectory>();
-                var account = username is null ? null : await directory.FindAsync(username, context.HttpContext.RequestAborted);
-                if (account is { Active: true } && account.Stamp.ToString(System.Globalization.CultureInfo.InvariantCulture) == stamp) return;
+                if (await directory.StillValidAsync(context.Principal, context.HttpContext.RequestAborted)) return;
                 // Disabled, or the password changed since: the session ends.
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(CookieScheme);

@@ -49,7 +49,16 @@ public static class SignInEndpoints
                 SignInRequest request;
                 if (form && http.Request.HasFormContentType)
                 {
-                    var fields = await http.Request.ReadFormAsync(ct);
+                    IFormCollection fields;
+                    try
+                    {
+                        fields = await http.Request.ReadFormAsync(ct);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        // A malformed form (no multipart boundary, too many or too long fields) is the client's mistake.
+                        return Problems.Result(StatusCodes.Status400BadRequest, "Bad request", $"The form could not be read: {e.Message}");
+                    }
                     request = new SignInRequest(fields["username"], fields["password"], fields["returnUrl"]);
                 }
                 else if (!form)
@@ -157,7 +166,8 @@ public static class SignInEndpoints
 
     /// <summary>Where to go after signing in: a dashboard path of this site, never another site.</summary>
     public static string LocalDashboardUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 and < 2000 } url && url.StartsWith("/dashboard/", StringComparison.Ordinal) && !url.Contains("//", StringComparison.Ordinal)
+        // Printable ASCII only: a Location header refuses CR/LF and raw non-ASCII (a link with 店 in it would answer 500).
+        returnUrl is { Length: > 0 and < 2000 } url && url.All(c => c is > ' ' and <= '~') && url.StartsWith("/dashboard/", StringComparison.Ordinal) && !url.Contains("//", StringComparison.Ordinal)
             && !url.Contains('\\') && !url.StartsWith("/dashboard/sign-in", StringComparison.Ordinal)
             ? url
             : "/dashboard/";

@@ -33,6 +33,15 @@ public sealed class UserDirectory(IDocumentStore store) : IDisposable
     public static string? SignedIn(ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true, AuthenticationType: DashboardModule.CookieScheme, Name: { Length: > 0 } name } ? name : null;
 
+    /// <summary>Whether a session's account is still active with the password it signed in with (else the session is over).</summary>
+    public async ValueTask<bool> StillValidAsync(ClaimsPrincipal? principal, CancellationToken ct)
+    {
+        var username = principal?.Identity?.Name;
+        var stamp = principal?.FindFirst(StampClaim)?.Value;
+        var account = username is null ? null : await FindAsync(username, ct);
+        return account is { Active: true } && account.Stamp.ToString(System.Globalization.CultureInfo.InvariantCulture) == stamp;
+    }
+
     public static ClaimsPrincipal Principal(UserAccount account) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.Name, account.Username),

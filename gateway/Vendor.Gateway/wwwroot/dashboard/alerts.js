@@ -59,7 +59,11 @@ function upsert(alert, flash = true) {
 async function load() {
   try {
     const list = await api(`/api/dashboard/alerts?status=${statusSelect.value}`);
-    for (const a of Array.isArray(list) ? list : list?.items ?? []) alerts.set(a.alertId, a);
+    // A live change that arrived while the list was loading is newer than the list's copy: keep it.
+    for (const a of Array.isArray(list) ? list : list?.items ?? []) {
+      const live = alerts.get(a.alertId);
+      if (!live || live.updatedAt <= a.updatedAt) alerts.set(a.alertId, a);
+    }
     table();
   } catch (error) {
     showError(document.getElementById('alerts'), error);

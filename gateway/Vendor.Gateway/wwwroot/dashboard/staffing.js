@@ -34,7 +34,8 @@ async function coverage(date) {
   chart(holder, {
     tooltip: {
       position: 'top',
-      formatter: p => `${names[p.value[1]]} ${intervals[p.value[0]]}<br>${t('common.status')}: ${p.value[2] > 0 ? '+' : ''}${p.value[2]}` +
+      // A string formatter becomes HTML: the store's name is data, so it is escaped.
+      formatter: p => `${echarts.format.encodeHTML(names[p.value[1]])} ${intervals[p.value[0]]}<br>${t('common.status')}: ${p.value[2] > 0 ? '+' : ''}${p.value[2]}` +
         ` (${p.value[4]} / ${p.value[3]})`,
     },
     grid: { left: 160, right: 30, top: 10, bottom: 100 },
