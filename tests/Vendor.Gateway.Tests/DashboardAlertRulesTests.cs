@@ -95,9 +95,25 @@ public class DashboardAlertRulesTests
         var alert = After(null, events)!;
         Assert.Equal([typeof(DashboardAlertRaised), typeof(DashboardAlertAcknowledged)], events.Select(e => e.GetType()));
         Assert.Equal(("team night absence spike: 5 agents absent", "critical", "acknowledged", (string?)null), (alert.Title, alert.Severity, alert.Status, alert.StoreId));
-        // The raise arriving later (older) changes nothing; a resolution of an alert never seen shows nothing.
+        // The raise arriving later (older) changes nothing.
         Assert.Empty(DashboardAlertRules.OnStaffing(alert, new StaffingSignal("spike-1", "raised", Now.AddMinutes(-1), "absenceSpike", "warning", "team:night", null, "3 agents absent", null), Now));
-        Assert.Empty(DashboardAlertRules.OnStaffing(null, new StaffingSignal("spike-2", "resolved", Now, null, null, null, null, null, null), Now));
+        // A resolution that overtook its raise leaves the alert resolved, and the late raise cannot open it.
+        var gone = After(null, DashboardAlertRules.OnStaffing(null, new StaffingSignal("spike-2", "resolved", Now, null, null, null, null, null, null), Now))!;
+        Assert.Equal("resolved", gone.Status);
+        Assert.Empty(DashboardAlertRules.OnStaffing(gone, new StaffingSignal("spike-2", "raised", Now.AddMinutes(-5), "absenceSpike", "critical", "team:night", null, "6 agents absent", null), Now));
+    }
+
+    [Fact]
+    public void A_settle_that_overtook_its_overdue_notice_leaves_the_alert_resolved_until_a_later_round_runs_late()
+    {
+        var due = Now.AddHours(-1);
+        var settled = After(null, DashboardAlertRules.OnFeedbackSettled(null, new StoreFeedbackSettled("fb-9", "acme", Now), Now))!;
+        Assert.Equal(("feedback.fb-9", "resolved", "acme"), (settled.AlertId, settled.Status, settled.StoreId));
+
+        var lateNotice = new StoreFeedbackOverdue("fb-9", "acme", "complaint", "critical", due, "物流太慢", Now.AddMinutes(-1));
+        Assert.Empty(DashboardAlertRules.OnFeedbackOverdue(settled, lateNotice, Now));
+        var nextRound = After(settled, DashboardAlertRules.OnFeedbackOverdue(settled, lateNotice with { DueAt = Now.AddHours(3) }, Now))!;
+        Assert.Equal("open", nextRound.Status);
     }
 
     [Fact]

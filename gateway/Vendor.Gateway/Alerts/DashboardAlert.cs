@@ -136,21 +136,33 @@ public static class DashboardAlertRules
         return [new DashboardAlertChanged(current.AlertId, severity, title, detail, Reopened: true, m.DueAt, now)];
     }
 
-    /// <summary>Quality settled the feedback: its alert resolves, unless the settle is of an earlier round than the alert's due time.</summary>
+    /// <summary>
+    /// Quality settled the feedback: its alert resolves, unless the settle is of an earlier round than the alert's due time. A settle
+    /// that overtook its overdue message (separate queues, retries) leaves a resolved alert behind, so the late overdue of the same
+    /// round (due before the settle) finds it resolved and changes nothing instead of opening an alert nothing would resolve.
+    /// </summary>
     public static IReadOnlyList<object> OnFeedbackSettled(DashboardAlert? current, Contracts.StoreFeedbackSettled m, DateTimeOffset now) =>
-        current is null || current.Status == AlertStatuses.Resolved || m.At < current.SourceAt
-            ? []
-            : [new DashboardAlertResolved(current.AlertId, "The store's feedback was resolved.", now)];
+        current switch
+        {
+            null => [new DashboardAlertRaised(FeedbackAlertId(m.FeedbackId), AlertSources.Feedback, "feedbackOverdue", AlertSeverities.Warning,
+                    m.StoreId, $"{m.StoreId} feedback {m.FeedbackId} settled", $"Feedback {m.FeedbackId} was settled before its overdue notice arrived.",
+                    m.At, now, FeedbackId: m.FeedbackId),
+                new DashboardAlertResolved(FeedbackAlertId(m.FeedbackId), "The store's feedback was resolved.", now)],
+            { Status: AlertStatuses.Resolved } => [],
+            _ when m.At < current.SourceAt => [],
+            _ => [new DashboardAlertResolved(current.AlertId, "The store's feedback was resolved.", now)],
+        };
 
     /// <summary>
     /// A Staffing alert was raised, changed severity, was acknowledged, escalated or resolved. A resolved alert stays resolved (Staffing
-    /// raises a new alert id for a new episode). A change that overtook the raise creates the alert from what it carries.
+    /// raises a new alert id for a new episode). A change that overtook the raise creates the alert from what it carries; a resolution
+    /// that overtook it leaves the alert resolved, so the late raise changes nothing.
     /// </summary>
     public static IReadOnlyList<object> OnStaffing(DashboardAlert? current, StaffingSignal s, DateTimeOffset now)
     {
         var id = StaffingAlertId(s.StaffingAlertId);
         var events = new List<object>();
-        if (current is { Status: AlertStatuses.Resolved } || (current is null && s.Change == "resolved")) return events;
+        if (current is { Status: AlertStatuses.Resolved }) return events;
         var kind = s.Kind ?? current?.Kind ?? "staffing";
         var severity = s.Severity is null ? current?.Severity ?? AlertSeverities.Warning : AlertSeverities.Of(s.Severity);
         var storeId = s.StoreId ?? (s.Scope is { } scope && scope.StartsWith("store:", StringComparison.Ordinal) ? scope["store:".Length..] : null);
