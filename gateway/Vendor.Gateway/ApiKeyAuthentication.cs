@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Vendor.Gateway.ApiKeys;
+using Vendor.Gateway.Edge;
 using Vendor.ServiceDefaults;
 
 namespace Vendor.Gateway;
@@ -19,7 +20,7 @@ public sealed class ApiKeyAuthentication : IDisposable
     private readonly KeyDirectory _keys;
     private readonly string _secret;
     private readonly PartitionedRateLimiter<string> _limiter;
-    private readonly PartitionedRateLimiter<string> _failures;
+    private readonly KeyGuesses _guesses = new();
     private readonly TimeProvider _clock;
 
     public ApiKeyAuthentication(RequestDelegate next, KeyDirectory keys, IConfiguration configuration, TimeProvider clock)
@@ -27,26 +28,9 @@ public sealed class ApiKeyAuthentication : IDisposable
         _next = next;
         _keys = keys;
         _clock = clock;
-        // Guessing keys costs a database lookup each: a client address gets few unknown-key attempts.
-        _failures = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address,
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = 30, TokensPerPeriod = 5, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
-            }));
         _secret = configuration.GatewaySecret();
         var limits = configuration.GetSection("Gateway:RateLimit").Get<RateLimitSettings>() ?? new RateLimitSettings();
-        // Replenish in small steps for smooth limits; slow rates (under 10/s) add one token per period.
-        var period = TimeSpan.FromSeconds(Math.Max(0.1, 1 / Math.Max(limits.TokensPerSecond, 0.001)));
-        var perPeriod = Math.Max(1, (int)Math.Round(limits.TokensPerSecond * period.TotalSeconds));
-        _limiter = PartitionedRateLimiter.Create<string, string>(keyId => RateLimitPartition.GetTokenBucketLimiter(keyId,
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = limits.Burst,
-                TokensPerPeriod = perPeriod,
-                ReplenishmentPeriod = period,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
+        _limiter = TokenBuckets.Create(limits);
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -60,7 +44,7 @@ public sealed class ApiKeyAuthentication : IDisposable
 
         var secret = context.Request.Headers[Header].ToString();
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (secret.Length > 0 && _failures.GetStatistics(address)?.CurrentAvailablePermits == 0)
+        if (secret.Length > 0 && _guesses.Exhausted(address))
         {
             await TooManyRequests(context, TimeSpan.FromSeconds(1), "Too many unknown API keys from this address.");
             return;
@@ -79,7 +63,7 @@ public sealed class ApiKeyAuthentication : IDisposable
         var key = secret.Length == 0 ? null : await _keys.FindAsync(secret, context.RequestAborted);
         if (key is null && dashboard is null)
         {
-            if (secret.Length > 0) _failures.AttemptAcquire(address).Dispose();
+            if (secret.Length > 0) _guesses.Count(address);
             context.Response.Headers.WWWAuthenticate = Header;
             await Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthenticated",
                 secret.Length == 0 ? $"Send an API key in the {Header} header." : "The API key is unknown, revoked or expired.");
@@ -92,8 +76,7 @@ public sealed class ApiKeyAuthentication : IDisposable
         using var lease = _limiter.AttemptAcquire(caller.KeyId);
         if (!lease.IsAcquired)
         {
-            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-            await TooManyRequests(context, retryAfter, "This API key is over its rate limit; retry after the time in Retry-After.");
+            await TokenBuckets.TooManyRequests(context, lease, "This API key is over its rate limit; retry after the time in Retry-After.");
             return;
         }
 
@@ -119,6 +102,6 @@ public sealed class ApiKeyAuthentication : IDisposable
     public void Dispose()
     {
         _limiter.Dispose();
-        _failures.Dispose();
+        _guesses.Dispose();
     }
 }

@@ -47,8 +47,8 @@ public sealed class AlertFeed
 
 /// <summary>
 /// Listens on PostgreSQL for alert changes committed by any replica (<see cref="AlertChanges.Channel"/>) and passes each alert, as the change
-/// left it, to this replica's streams. The first LISTEN happens before the host reports started; a lost connection is re-opened after a second
-/// (changes committed meanwhile are not replayed: a reconnecting dashboard reloads the list).
+/// left it, to this replica's streams (<see cref="PostgresChannel"/>). The first LISTEN happens before the host reports started; changes committed
+/// while the channel is down are not replayed: a reconnecting dashboard reloads the list.
 /// </summary>
 public sealed class AlertListener(IConfiguration configuration, IDocumentStore store, AlertFeed feed, ILogger<AlertListener> logger)
     : IHostedService, IDisposable
@@ -59,16 +59,18 @@ public sealed class AlertListener(IConfiguration configuration, IDocumentStore s
 
     public async Task StartAsync(CancellationToken ct)
     {
+        var changes = new PostgresChannel(configuration, AlertChanges.Channel, "vendor-gateway-alert-listener", logger);
+        changes.Received += payload => _changed.Writer.TryWrite(payload);
         NpgsqlConnection? first = null;
         try
         {
-            first = await ListenAsync(ct);
+            first = await changes.OpenAsync(ct);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             logger.LogWarning(e, "Could not listen for alert changes yet; retrying in the background.");
         }
-        _listening = Task.Run(() => ListenLoopAsync(first, _stopping.Token));
+        _listening = Task.Run(() => changes.RunAsync(first, _stopping.Token));
         _pumping = Task.Run(() => PumpAsync(_stopping.Token));
     }
 
@@ -80,53 +82,6 @@ public sealed class AlertListener(IConfiguration configuration, IDocumentStore s
             if (task is not null)
                 try { await task.WaitAsync(ct); }
                 catch (OperationCanceledException) { }
-    }
-
-    private async Task<NpgsqlConnection> ListenAsync(CancellationToken ct)
-    {
-        // Keepalives make a dead connection show up as an error instead of a silent wait.
-        var builder = new NpgsqlConnectionStringBuilder(configuration.ConnectionString("Postgres")) { KeepAlive = 15, Pooling = false };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            connection.Notification += (_, n) => _changed.Writer.TryWrite(n.Payload);
-            await using var listen = new NpgsqlCommand($"LISTEN {AlertChanges.Channel}", connection);
-            await listen.ExecuteNonQueryAsync(ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task ListenLoopAsync(NpgsqlConnection? connection, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                connection ??= await ListenAsync(ct);
-                while (true) await connection.WaitAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Lost the alert-change listener; listening again in a second.");
-                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); }
-                catch (OperationCanceledException) { break; }
-            }
-            finally
-            {
-                if (connection is not null) await connection.DisposeAsync();
-                connection = null;
-            }
-        }
     }
 
     private async Task PumpAsync(CancellationToken ct)

@@ -44,7 +44,7 @@ public static class AlertsModule
         services.AddSingleton<AlertListener>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertListener>());
         services.AddHttpClient<StaffingAcknowledger>();
-        services.AddSingleton<StreamKeyGuesses>();
+        services.AddSingleton<KeyGuesses>();
     }
 
     /// <summary>The list and acknowledgement (under /api: ApiKeyAuthentication and GatewayPolicy keep them to ops) and the live stream.</summary>
@@ -127,7 +127,7 @@ public static class AlertsModule
         http.Items[typeof(CallerIdentity)] as CallerIdentity
         ?? (http.User.Identity is { IsAuthenticated: true, Name: var name } ? new CallerIdentity($"user:{name}", Roles.Ops, null) : null);
 
-    private static async Task StreamAsync(HttpContext http, KeyDirectory keys, AlertFeed feed, StreamKeyGuesses guesses, TimeProvider clock,
+    private static async Task StreamAsync(HttpContext http, KeyDirectory keys, AlertFeed feed, KeyGuesses guesses, TimeProvider clock,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IConfiguration configuration, IHostApplicationLifetime lifetime,
         CancellationToken aborted)
     {
@@ -209,24 +209,4 @@ public static class AlertsModule
         await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
         await http.Response.Body.FlushAsync(ct);
     }
-}
-
-/// <summary>
-/// The stream is outside /api, so ApiKeyAuthentication's limit on unknown keys does not cover it: the same limit here (each unknown key
-/// costs a database lookup), 30 at once per client address, 5 more a second.
-/// </summary>
-public sealed class StreamKeyGuesses : IDisposable
-{
-    private readonly System.Threading.RateLimiting.PartitionedRateLimiter<string> _limiter =
-        System.Threading.RateLimiting.PartitionedRateLimiter.Create<string, string>(address =>
-            System.Threading.RateLimiting.RateLimitPartition.GetTokenBucketLimiter(address, _ => new System.Threading.RateLimiting.TokenBucketRateLimiterOptions
-            {
-                TokenLimit = 30, TokensPerPeriod = 5, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
-            }));
-
-    public bool Exhausted(string address) => _limiter.GetStatistics(address)?.CurrentAvailablePermits == 0;
-
-    public void Count(string address) => _limiter.AttemptAcquire(address).Dispose();
-
-    public void Dispose() => _limiter.Dispose();
 }

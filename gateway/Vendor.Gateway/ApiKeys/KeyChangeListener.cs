@@ -1,13 +1,11 @@
 using Marten;
-using Npgsql;
-using Vendor.ServiceDefaults;
 
 namespace Vendor.Gateway.ApiKeys;
 
 /// <summary>
 /// Revocation across replicas: a key change commits a PostgreSQL NOTIFY in its own transaction (<see cref="Notify"/>), and every
-/// gateway replica LISTENs and forgets its cached key lookups. On a lost connection it reconnects each second; meanwhile the
-/// directory caches for one second only.
+/// gateway replica LISTENs (<see cref="PostgresChannel"/>) and forgets its cached key lookups. While the channel is down the directory
+/// caches for one second only.
 /// </summary>
 public sealed class KeyChangeListener(IConfiguration configuration, KeyDirectory directory, ILogger<KeyChangeListener> logger)
     : BackgroundService
@@ -23,44 +21,11 @@ public sealed class KeyChangeListener(IConfiguration configuration, KeyDirectory
     /// </summary>
     public static void Notify(IDocumentSession session) => session.QueueSqlCommand($"NOTIFY {Channel}");
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken ct)
     {
-        // Its own connection outside the pool: it is held for the life of the process. Keepalives notice a dead server.
-        var connectionString = new NpgsqlConnectionStringBuilder(configuration.ConnectionString("Postgres"))
-        {
-            Pooling = false, KeepAlive = 5, ApplicationName = ApplicationName,
-        }.ConnectionString;
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                connection.Notification += (_, _) => directory.ForgetAll();
-                await connection.OpenAsync(ct);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(ct);
-                directory.SetListening(true);
-                while (!ct.IsCancellationRequested) await connection.WaitAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                if (directory.Listening)
-                    logger.LogWarning("Lost the key-change channel ({Error}); until it is back, key lookups are cached for {Seconds} s.",
-                        e.GetType().Name, KeyDirectory.CacheWhileDeaf.TotalSeconds);
-                directory.SetListening(false);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-        directory.SetListening(false);
+        var keyChanges = new PostgresChannel(configuration, Channel, ApplicationName, logger);
+        keyChanges.Received += _ => directory.ForgetAll();
+        keyChanges.ListeningChanged += directory.SetListening;
+        return keyChanges.RunAsync(null, ct);
     }
 }
