@@ -140,29 +140,14 @@ public static class FeedbackModule
             .WithName("ReopenFeedback").WithSummary("The store reopens resolved feedback with a reason; it is due again from now (store key or ops; If-Match honoured).")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
 
-        store.MapPost("/{feedbackId}/assign", (string storeId, string feedbackId, AssignFeedback command, IDocumentStore documents, TimeProvider clock,
-                HttpContext http, CancellationToken ct) =>
-                ChangeAsync(documents, storeId, feedbackId, http,
-                    item => FeedbackDecisions.Assign(item, command, http.Caller().KeyId, clock.GetUtcNow()), clock, ct))
-            .RequireCaller(Roles.Ops)
-            .WithName("AssignFeedback").WithSummary("Assign feedback to someone, with an optional internal note (ops; If-Match honoured).")
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
-
-        store.MapPost("/{feedbackId}/respond", (string storeId, string feedbackId, RespondToFeedback command, IDocumentStore documents,
-                TimeProvider clock, HttpContext http, CancellationToken ct) =>
-                ChangeAsync(documents, storeId, feedbackId, http,
-                    item => FeedbackDecisions.Respond(item, command, http.Caller().KeyId, clock.GetUtcNow()), clock, ct))
-            .RequireCaller(Roles.Ops)
-            .WithName("RespondToFeedback").WithSummary("Answer the store (it sees the response) (ops; If-Match honoured).")
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
-
-        store.MapPost("/{feedbackId}/resolve", (string storeId, string feedbackId, ResolveFeedback command, IDocumentStore documents,
-                TimeProvider clock, HttpContext http, CancellationToken ct) =>
-                ChangeAsync(documents, storeId, feedbackId, http,
-                    item => FeedbackDecisions.Resolve(item, command, http.Caller().KeyId, clock.GetUtcNow()), clock, ct))
-            .RequireCaller(Roles.Ops)
-            .WithName("ResolveFeedback").WithSummary("Resolve feedback with the action taken (the store sees it) and an optional internal note; settles its overdue alert (ops; If-Match honoured).")
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+        // Triage by ops: each a change of the item with its own command (If-Match honoured).
+        MapTriage<AssignFeedback>(store, "assign", "AssignFeedback", "Assign feedback to someone, with an optional internal note (ops; If-Match honoured).",
+            FeedbackDecisions.Assign);
+        MapTriage<RespondToFeedback>(store, "respond", "RespondToFeedback", "Answer the store (it sees the response) (ops; If-Match honoured).",
+            FeedbackDecisions.Respond);
+        MapTriage<ResolveFeedback>(store, "resolve", "ResolveFeedback",
+            "Resolve feedback with the action taken (the store sees it) and an optional internal note; settles its overdue alert (ops; If-Match honoured).",
+            FeedbackDecisions.Resolve);
 
         var settingsRoute = app.MapGroup("/api/quality/stores/{storeId}/feedback-settings").WithTags("Feedback").RequireCaller(Roles.Ops);
 
@@ -220,17 +205,21 @@ public static class FeedbackModule
             .ProducesProblem(404).ProducesProblem(412);
     }
 
+    private static void MapTriage<TCommand>(RouteGroupBuilder store, string action, string name, string summary,
+        Func<FeedbackItem, TCommand, string, DateTimeOffset, Decision> decide) =>
+        store.MapPost($"/{{feedbackId}}/{action}", (string storeId, string feedbackId, TCommand command, IDocumentStore documents, TimeProvider clock,
+                HttpContext http, CancellationToken ct) =>
+                ChangeAsync(documents, storeId, feedbackId, http, item => decide(item, command, http.Caller().KeyId, clock.GetUtcNow()), clock, ct))
+            .RequireCaller(Roles.Ops)
+            .WithName(name).WithSummary(summary)
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+
     private static async Task<IResult> ChangeAsync(IDocumentStore documents, string storeId, string feedbackId, HttpContext http,
         Func<FeedbackItem, Decision> decide, TimeProvider clock, CancellationToken ct)
     {
-        var found = true;
-        var (decision, item) = await documents.DecideAsync<FeedbackItem>(FeedbackItem.StreamKey(feedbackId), current =>
-        {
-            if (current is not null && current.StoreId == storeId) return decide(current);
-            found = false;
-            return new Decision.Unchanged();
-        }, ETags.IfMatch(http.Request), ct);
-        if (!found || item is null || item.StoreId != storeId) return Problems.NotFound($"Store '{storeId}' has no feedback '{feedbackId}'.");
+        var (decision, item) = await documents.DecideAsync<FeedbackItem>(FeedbackItem.StreamKey(feedbackId),
+            current => current?.StoreId == storeId ? decide(current) : new Decision.Unchanged(), ETags.IfMatch(http.Request), ct);
+        if (item is null || item.StoreId != storeId) return Problems.NotFound($"Store '{storeId}' has no feedback '{feedbackId}'.");
         if (decision.Refusal() is { } refusal) return refusal;
         ETags.Set(http.Response, item.Revision);
         return http.Caller().IsOps ? TypedResults.Ok(item) : TypedResults.Ok(StoreFeedbackView.Of(item, clock.GetUtcNow()));

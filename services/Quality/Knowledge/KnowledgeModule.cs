@@ -127,11 +127,10 @@ public static class KnowledgeModule
         proposals.MapPost("/{proposalId}/reject", async Task<IResult> (string proposalId, RejectProposal command, IDocumentStore store,
                 TimeProvider clock, HttpContext http, CancellationToken ct) =>
             {
-                await using (var query = store.QuerySession())
-                    if (await query.LoadAsync<Proposal>(Proposal.StreamKey(proposalId), ct) is null) return NoProposal(proposalId);
                 var (decision, proposal) = await store.DecideAsync<Proposal>(Proposal.StreamKey(proposalId),
-                    p => ProposalDecisions.Reject(p!, command, http.Caller().KeyId, clock.GetUtcNow()), null, ct);
-                return decision.Refusal() ?? TypedResults.Ok(ProposalView.Of(proposal!));
+                    p => p is null ? new Decision.Unchanged() : ProposalDecisions.Reject(p, command, http.Caller().KeyId, clock.GetUtcNow()), null, ct);
+                if (proposal is null) return NoProposal(proposalId);
+                return decision.Refusal() ?? TypedResults.Ok(ProposalView.Of(proposal));
             })
             .WithName("RejectProposal").WithSummary("Reject a store's proposal with a reason the store sees (ops).")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409);

@@ -44,7 +44,7 @@ public static class SearchModule
         if (query.Length == 0) errors["q"] = ["A search text is required."];
         else if (query.Length > MaxQueryLength) errors["q"] = [$"At most {MaxQueryLength} characters."];
         // Punctuation or emoji only: nothing the index holds could match, so say so rather than answer an empty list.
-        else if (KnowledgeSearch.Build(query) is null) errors["q"] = ["The text has no letter, digit or CJK character to search for."];
+        else if (KnowledgeSearch.TermRuns(query).Count == 0) errors["q"] = ["The text has no letter, digit or CJK character to search for."];
         if (kind is not null && !KnowledgeSearch.Kinds.Contains(kind))
             errors["kind"] = [$"One of: {string.Join(", ", KnowledgeSearch.Kinds.Order(StringComparer.Ordinal))}."];
         if (limit is < 1 or > MaxLimit) errors["limit"] = [$"From 1 to {MaxLimit}."];

@@ -55,6 +55,13 @@ public sealed class AlertSignal
 /// </summary>
 public static class AlertEngine
 {
+    /// <summary>Held by every writer of alerts (evaluations, Quality's overdue feedback) until its transaction ends.</summary>
+    public const string LockName = "staffing-alerts";
+
+    /// <summary>The channels alerts are delivered to (registered and not removed).</summary>
+    public static async Task<List<AlertChannel>> ActiveChannelsAsync(IQuerySession session, CancellationToken ct) =>
+        (await session.Query<AlertChannel>().ToListAsync(ct)).Where(c => !c.Removed).ToList();
+
     /// <param name="only">Scopes to look at (an absence was reported for them): the rest waits for the next full evaluation.</param>
     public static async Task<IReadOnlyList<Alert>> EvaluateAsync(IDocumentStore documents, DateTimeOffset now, AlertSettings settings,
         CancellationToken ct, IReadOnlySet<string>? only = null)
@@ -62,7 +69,7 @@ public static class AlertEngine
         bool InScope(string scope) => only is null || only.Contains(scope);
         await using var session = documents.LightweightSession();
         await session.BeginTransactionAsync(ct);
-        await session.HoldForTransactionAsync("staffing-alerts", ct);
+        await session.HoldForTransactionAsync(LockName, ct);
 
         var stores = (await session.Query<StaffedStore>().ToListAsync(ct)).Where(s => InScope($"store:{s.StoreId}")).ToList();
         var open = (await session.Query<Alert>().Where(a => a.Status != AlertStatus.Resolved).ToListAsync(ct))
@@ -110,7 +117,7 @@ public static class AlertEngine
         foreach (var key in open.Keys.Where(k => !findings.Any(f => f.Kind == k.Kind && f.Scope == k.Scope)).ToList())
             findings.Add((key.Kind, key.Scope, null));
 
-        var channels = (await session.Query<AlertChannel>().ToListAsync(ct)).Where(c => !c.Removed).ToList();
+        var channels = await ActiveChannelsAsync(session, ct);
         var changed = new List<Alert>();
         foreach (var (kind, scope, found) in findings)
         {

@@ -93,7 +93,7 @@ public static class AlertsModule
                 var alert = stream.Aggregate;
                 if (decision is Decision.Append append)
                 {
-                    var channels = (await session.Query<AlertChannel>().ToListAsync(ct)).Where(c => !c.Removed).ToList();
+                    var channels = await AlertEngine.ActiveChannelsAsync(session, ct);
                     alert = AlertEngine.Append(session, alert, append.Events, channels, now);
                     await session.SaveChangesAsync(ct);
                     signal.PokeDispatcher();

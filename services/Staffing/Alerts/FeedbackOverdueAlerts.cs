@@ -48,7 +48,7 @@ public static class FeedbackAlerts
     public static async Task<Alert?> OpenAlertAsync(IDocumentSession session, string scope, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
-        await session.HoldForTransactionAsync("staffing-alerts", ct);
+        await session.HoldForTransactionAsync(AlertEngine.LockName, ct);
         return await session.Query<Alert>()
             .Where(a => a.Kind == AlertKinds.FeedbackOverdue && a.Scope == scope && a.Status != AlertStatus.Resolved)
             .FirstOrDefaultAsync(ct);
@@ -56,7 +56,7 @@ public static class FeedbackAlerts
 
     public static async Task AppendAsync(IDocumentSession session, Alert? open, IReadOnlyList<object> events, DateTimeOffset now, CancellationToken ct)
     {
-        var channels = (await session.Query<AlertChannel>().ToListAsync(ct)).Where(c => !c.Removed).ToList();
+        var channels = await AlertEngine.ActiveChannelsAsync(session, ct);
         AlertEngine.Append(session, open, events, channels, now);
     }
 }
