@@ -50,14 +50,7 @@ public static class AlertsModule
     /// <summary>The list and acknowledgement (under /api: ApiKeyAuthentication and GatewayPolicy keep them to ops) and the live stream.</summary>
     public static void MapDashboardAlerts(this IEndpointRouteBuilder app)
     {
-        var alerts = app.MapGroup("/api/dashboard/alerts").WithTags("Dashboard alerts")
-            .AddEndpointFilter(async (invocation, next) =>
-            {
-                var caller = Caller(invocation.HttpContext);
-                if (caller is null) return Problems.Result(StatusCodes.Status401Unauthorized, "Unauthenticated", "Sign in or send an ops API key.");
-                if (!caller.IsOps) return Problems.Result(StatusCodes.Status403Forbidden, "Forbidden", "Only ops see the dashboard's alerts.");
-                return await next(invocation);
-            });
+        var alerts = app.MapGroup("/api/dashboard/alerts").WithTags("Dashboard alerts").RequireOps();
 
         alerts.MapGet("/", async Task<IResult> (string? status, string? limit, IQuerySession session, CancellationToken ct) =>
             {
@@ -86,7 +79,7 @@ public static class AlertsModule
         alerts.MapPost("/{alertId}/ack", async Task<IResult> (string alertId, HttpContext http, IDocumentStore store,
                 StaffingAcknowledger staffing, TimeProvider clock, CancellationToken ct) =>
             {
-                var caller = Caller(http)!; // the group's filter let only ops through
+                var caller = http.Caller(); // set by ApiKeyAuthentication for a key or a signed-in user; the group lets only ops through
                 for (var attempt = 1; ; attempt++)
                 {
                     await using var session = store.LightweightSession();
@@ -121,11 +114,6 @@ public static class AlertsModule
             .WithSummary("Server-sent events: 'ready' at once, then 'alert' (the alert JSON) for every raise and change on any replica; " +
                          "a comment every 15 s (signed-in ops, or an ops key in X-Api-Key).");
     }
-
-    /// <summary>The caller of an /api route (set by ApiKeyAuthentication), or a signed-in dashboard user.</summary>
-    private static CallerIdentity? Caller(HttpContext http) =>
-        http.Items[typeof(CallerIdentity)] as CallerIdentity
-        ?? (http.User.Identity is { IsAuthenticated: true, Name: var name } ? new CallerIdentity($"user:{name}", Roles.Ops, null) : null);
 
     private static async Task StreamAsync(HttpContext http, KeyDirectory keys, AlertFeed feed, KeyGuesses guesses, TimeProvider clock,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IConfiguration configuration, IHostApplicationLifetime lifetime,

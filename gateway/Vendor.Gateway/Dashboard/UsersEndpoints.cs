@@ -15,10 +15,7 @@ public static class UsersEndpoints
 {
     public static void MapUsers(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/api/users").WithTags("Dashboard users").AddEndpointFilter(async (invocation, next) =>
-            invocation.HttpContext.Items[typeof(CallerIdentity)] is CallerIdentity { IsOps: true }
-                ? await next(invocation)
-                : Problems.Result(StatusCodes.Status403Forbidden, "Forbidden", "Only ops may manage dashboard accounts."));
+        var users = app.MapGroup("/api/users").WithTags("Dashboard users").RequireOps();
 
         users.MapPost("/", async Task<IResult> (CreateUser command, HttpContext http, IDocumentStore store, Passwords passwords,
                 TimeProvider clock, CancellationToken ct) =>
