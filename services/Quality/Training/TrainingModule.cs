@@ -206,13 +206,20 @@ public static class TrainingModule
         CancellationToken ct)
     {
         IReadOnlyList<TrainingPlan> plans;
-        await using (var query = store.QuerySession()) plans = await query.Query<TrainingPlan>().ToListAsync(ct);
-        foreach (var candidate in plans)
+        Dictionary<string, AgentCertifications> held;
+        await using (var query = store.QuerySession())
+        {
+            plans = await query.Query<TrainingPlan>().ToListAsync(ct);
+            held = (await query.Query<AgentCertifications>().ToListAsync(ct)).ToDictionary(c => c.AgentId);
+        }
+        // Decided in memory first: only agents the requirement certifies get a write (one session per agent was opened before).
+        var qualified = plans.Where(p => CertificationDecisions.Evaluate(p, held.GetValueOrDefault(p.AgentId), [requirement], clock.GetUtcNow()).Count > 0);
+        foreach (var candidate in qualified)
         {
             for (var attempt = 1; ; attempt++)
             {
                 await using var session = store.LightweightSession();
-                var plan = await session.LoadAsync<TrainingPlan>(candidate.Id, ct) ?? candidate;
+                var plan = attempt == 1 ? candidate : await session.LoadAsync<TrainingPlan>(candidate.Id, ct) ?? candidate;
                 await StageCertificationsAsync(session, plan, [requirement], clock.GetUtcNow(), ct);
                 try
                 {
