@@ -130,6 +130,10 @@ public sealed class RequestGen(OpenApiModel model, IReadOnlyDictionary<string, s
                     "date-time" => Gen.Select(Gen.Int[1, 30], Gen.Int[0, 23], Gen.Int[0, 59],
                         (d, h, m) => (JsonNode?)JsonValue.Create($"2026-11-{d:00}T{h:00}:{m:00}:00+08:00")),
                     "uuid" => Gen.Guid.Select(g => (JsonNode?)JsonValue.Create(g.ToString())),
+                    "time" => Gen.Select(Gen.Int[0, 23], Gen.Int[0, 59], (h, m) => (JsonNode?)JsonValue.Create($"{h:00}:{m:00}:00")),
+                    "uri" or "url" => Gen.OneOf("https://hooks.example.com/vendor", "https://example.org/callback?x=1")
+                        .Select(u => (JsonNode?)JsonValue.Create(u)),
+                    "email" => Gen.Const<JsonNode?>(() => JsonValue.Create("ops@example.com")),
                     _ => Strings(s),
                 };
             case "integer":

@@ -23,7 +23,7 @@ namespace Vendor.EndToEnd.Tests.StoreApiProperties;
 public class StoreApiPropertyTests(PlatformFixture platform, ITestOutputHelper output) : IClassFixture<PlatformFixture>
 {
     private const ulong DefaultSeed = 20261201;
-    private const int DefaultRequests = 150;
+    private const int DefaultRequests = 200;
     private const string Own = "prop-store", Other = "prop-other";
 
     private readonly HttpClient _ops = platform.Client(PlatformFixture.OpsKey);
