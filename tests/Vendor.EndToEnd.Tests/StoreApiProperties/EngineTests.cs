@@ -11,6 +11,7 @@ public class EngineTests
     {
       "openapi": "3.1.1",
       "info": { "title": "t", "version": "1" },
+      "servers": [ { "url": "/" } ],
       "paths": {
         "/api/things/{thingId}": {
           "parameters": [ { "$ref": "#/components/parameters/ThingId" } ],
@@ -19,7 +20,8 @@ public class EngineTests
             "parameters": [
               { "name": "day", "in": "query", "schema": { "type": "string", "format": "date" } },
               { "name": "limit", "in": "query", "required": true, "schema": { "type": "integer", "format": "int32", "minimum": 1, "maximum": 500 } },
-              { "name": "X-Trace", "in": "header", "schema": { "type": "string" } }
+              { "name": "X-Trace", "in": "header", "schema": { "type": "string" } },
+              { "name": "kinds", "in": "query", "schema": { "type": "array", "items": { "enum": ["missed", "slow"] }, "minItems": 2, "maxItems": 2 } }
             ],
             "responses": {
               "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Thing" } } } },
@@ -72,7 +74,7 @@ public class EngineTests
 
         Assert.Equal(["GET /api/things/{thingId} (GetThing)", "POST /api/things/{thingId} (PostThing)"], operations.Select(o => o.ToString()));
         var get = operations[0];
-        Assert.Equal(["thingId path True", "day query False", "limit query True", "X-Trace header False"],
+        Assert.Equal(["thingId path True", "day query False", "limit query True", "X-Trace header False", "kinds query False"],
             get.Parameters.Select(p => $"{p.Name} {p.In} {p.Required}"));
         Assert.Equal("200", get.ResponseFor(200)!.Status);
         Assert.Equal("4XX", get.ResponseFor(404)!.Status);
@@ -148,6 +150,10 @@ public class EngineTests
         Assert.Contains(calls, c => c.Mutation == "query limit left out" && c.Query.All(q => q.Name != "limit"));
         Assert.Contains(calls, c => c.Mutation.StartsWith("extra query parameter", StringComparison.Ordinal));
         Assert.DoesNotContain(calls, c => c.Path.Contains('{'));
+        // An array in the query is its name repeated, one value each.
+        Assert.Contains(valid, c => c.Query.Count(q => q.Name == "kinds") == 2);
+        Assert.All(valid.SelectMany(c => c.Query.Where(q => q.Name == "kinds")), q => Assert.Contains(q.Value, new[] { "missed", "slow" }));
+        Assert.Contains(valid, c => c.Headers.Any(h => h.Name == "X-Trace"));
 
         var post = gen.For(Model.Operations()[1]);
         var pcg = new PCG(1, 7);

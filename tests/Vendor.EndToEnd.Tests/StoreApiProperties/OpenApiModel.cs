@@ -58,6 +58,11 @@ public sealed class OpenApiModel(JsonObject document)
         return target;
     }
 
+    /// <summary>The path the first server entry puts before every operation's path ("" for "/", an absolute URL or none).</summary>
+    public string BasePath => (string?)Document["servers"]?.AsArray().FirstOrDefault()?["url"] is { } url && url.StartsWith('/')
+        ? url.TrimEnd('/')
+        : "";
+
     public IReadOnlyList<Operation> Operations()
     {
         var operations = new List<Operation>();
@@ -90,7 +95,7 @@ public sealed class OpenApiModel(JsonObject document)
                     foreach (var (type, value) in resolved?["content"]?.AsObject() ?? []) media[type] = value?["schema"];
                     responses.Add(new OperationResponse(status, media));
                 }
-                operations.Add(new Operation(method.ToUpperInvariant(), path, (string?)operation["operationId"] ?? $"{method} {path}",
+                operations.Add(new Operation(method.ToUpperInvariant(), BasePath + path, (string?)operation["operationId"] ?? $"{method} {path}",
                     [.. parameters.Values], body, responses));
             }
         }

@@ -76,7 +76,7 @@ public sealed class RequestGen(OpenApiModel model, IReadOnlyDictionary<string, s
             call = from c in call
                    from use in include
                    from v in value
-                   select use && v is not null ? Put(c, parameter, Text(v)) : c;
+                   select use && v is not null ? Put(c, parameter, v) : c;
         }
         if (operation.Body is { } body)
             call = from c in call
@@ -84,6 +84,16 @@ public sealed class RequestGen(OpenApiModel model, IReadOnlyDictionary<string, s
                    select c with { Body = v?.ToJsonString(Json) ?? "null", ContentType = body.MediaType };
         return call;
     }
+
+    /// <summary>A value in its parameter's place; an array in the query is the name repeated (form style, exploded: the default).</summary>
+    private static ApiCall Put(ApiCall call, OperationParameter parameter, JsonNode value) =>
+        parameter.In == "query" && value is JsonArray items
+            ? call with
+            {
+                Query = call.Query.RemoveAll(q => q.Name == parameter.Name)
+                    .AddRange(items.Where(i => i is not null).Select(i => (parameter.Name, Text(i!)))),
+            }
+            : Put(call, parameter, Text(value));
 
     private static ApiCall Put(ApiCall call, OperationParameter parameter, string value) => parameter.In switch
     {
