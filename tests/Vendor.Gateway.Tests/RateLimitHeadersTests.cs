@@ -180,4 +180,24 @@ public class RateLimitHeadersTests(GatewayFixture gateway) : IClassFixture<Gatew
         Assert.Equal(("address", 0L, (long)throttled.Headers.RetryAfter!.Delta!.Value.TotalSeconds), Parse(throttled));
         Assert.Equal("application/problem+json", throttled.Content.Headers.ContentType!.MediaType);
     }
+
+    [Fact]
+    public async Task Guessing_keys_ends_in_a_429_that_names_the_guesses_policy()
+    {
+        await using var host = gateway.StartHost();
+        var guesser = host.CreateClient();
+
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 31; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/keys") { Headers = { { "X-Api-Key", $"vnd_guess-{i}" } } };
+            last = await guesser.SendAsync(request);
+            if (last.StatusCode == HttpStatusCode.TooManyRequests) break;
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, last.StatusCode);
+        Assert.Equal("\"guesses\";q=30;w=6", last.Headers.GetValues(RateLimitFields.PolicyHeader).Single());
+        Assert.Equal(("guesses", 0L, 1L), Parse(last));
+        Assert.Equal(1, (int)last.Headers.RetryAfter!.Delta!.Value.TotalSeconds);
+    }
 }
