@@ -57,7 +57,9 @@ public class EngineTests
               "note": { "anyOf": [ { "type": "string" }, { "type": "boolean" } ] }
             }
           },
-          "Owner": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1 } } }
+          "Owner": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1 } } },
+          "Audited": { "allOf": [ { "$ref": "#/components/schemas/Owner" },
+            { "type": "object", "required": ["since"], "properties": { "since": { "type": "string", "format": "date" } } } ] }
         }
       }
     }
@@ -121,6 +123,15 @@ public class EngineTests
     public void Every_generated_valid_value_validates_against_its_schema() =>
         new RequestGen(Model, new Dictionary<string, string[]>()).Value(Thing, "$body")
             .Sample(value => Validator.Validate(value, Thing).Count == 0, seed: "0N0XIzNsQ0O2", iter: 500, print: v => v?.ToJsonString() ?? "null");
+
+    [Fact]
+    public void Values_for_an_allOf_meet_every_branch()
+    {
+        var audited = JsonNode.Parse("""{ "$ref": "#/components/schemas/Audited" }""")!;
+        new RequestGen(Model, new Dictionary<string, string[]>()).Value(audited, "$body")
+            .Sample(value => Validator.Validate(value, audited).Count == 0 && value!["since"] is not null, seed: "0N0XIzNsQ0O2", iter: 200,
+                print: v => v?.ToJsonString() ?? "null");
+    }
 
     [Fact]
     public void Generated_requests_fill_the_path_keep_required_query_parameters_and_are_the_same_for_the_same_seed()

@@ -120,7 +120,8 @@ public sealed class RequestGen(OpenApiModel model, IReadOnlyDictionary<string, s
                 var pick = real.Count > 0 ? real : branches.ToList();
                 return Gen.Int[0, pick.Count - 1].SelectMany(i => Value(pick[i], name, depth + 1));
             }
-        if (obj["allOf"] is JsonArray all && all.Count == 1) return Value(all[0], name, depth + 1);
+        if (obj["allOf"] is JsonArray { Count: 1 } all) return Value(all[0], name, depth + 1);
+        if (obj["allOf"] is JsonArray { Count: > 1 } parts) return Value(Merge(parts), name, depth + 1);
         var types = TypesOf(obj);
         var concrete = types.Where(t => t != "null").ToList();
         if (concrete.Count == 0) return types.Contains("null") ? Nothing : Gen.Const<JsonNode?>(() => JsonValue.Create("x"));
@@ -351,6 +352,19 @@ public sealed class RequestGen(OpenApiModel model, IReadOnlyDictionary<string, s
     }
 
     // ------------------------------------------------------------------------------------------------------------ schema helpers
+
+    /// <summary>allOf of object schemas as one: every property and every required name of every branch.</summary>
+    private JsonObject Merge(JsonArray parts)
+    {
+        var properties = new JsonObject();
+        var required = new JsonArray();
+        foreach (var part in parts.Select(p => model.Resolve(p) as JsonObject).OfType<JsonObject>())
+        {
+            foreach (var (name, schema) in part["properties"]?.AsObject() ?? []) properties[name] = schema?.DeepClone();
+            foreach (var name in part["required"]?.AsArray() ?? []) required.Add(name?.DeepClone());
+        }
+        return new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required };
+    }
 
     private JsonObject? NonNull(JsonNode? schema)
     {
