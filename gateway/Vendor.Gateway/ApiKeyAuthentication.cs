@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using Vendor.Gateway.ApiKeys;
 using Vendor.Gateway.Edge;
 using Vendor.ServiceDefaults;
@@ -19,7 +17,7 @@ public sealed class ApiKeyAuthentication : IDisposable
     private readonly RequestDelegate _next;
     private readonly KeyDirectory _keys;
     private readonly string _secret;
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly TokenBuckets _buckets;
     private readonly KeyGuesses _guesses = new();
     private readonly TimeProvider _clock;
 
@@ -30,7 +28,7 @@ public sealed class ApiKeyAuthentication : IDisposable
         _clock = clock;
         _secret = configuration.GatewaySecret();
         var limits = configuration.GetSection("Gateway:RateLimit").Get<RateLimitSettings>() ?? new RateLimitSettings();
-        _limiter = TokenBuckets.Create(limits);
+        _buckets = new TokenBuckets("key", limits);
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -46,7 +44,8 @@ public sealed class ApiKeyAuthentication : IDisposable
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (secret.Length > 0 && _guesses.Exhausted(address))
         {
-            await TooManyRequests(context, TimeSpan.FromSeconds(1), "Too many unknown API keys from this address.");
+            CallerQuotas.Add(context, KeyGuesses.ExhaustedQuota);
+            await TokenBuckets.TooManyRequests(context, TimeSpan.FromSeconds(1), "Too many unknown API keys from this address.");
             return;
         }
         // The dashboard: no key, but a valid session cookie — an ops caller named after the account (writes need X-Dashboard: 1).
@@ -73,10 +72,9 @@ public sealed class ApiKeyAuthentication : IDisposable
         // Known from here on, also when refused below (the audit trail names who was refused).
         var caller = dashboard ?? new CallerIdentity(key!.KeyId, key.Role, key.StoreId);
         context.Items[typeof(CallerIdentity)] = caller;
-        using var lease = _limiter.AttemptAcquire(caller.KeyId);
-        if (!lease.IsAcquired)
+        if (!_buckets.TryAcquire(context, caller.KeyId, out var retryAfter))
         {
-            await TokenBuckets.TooManyRequests(context, lease, "This API key is over its rate limit; retry after the time in Retry-After.");
+            await TokenBuckets.TooManyRequests(context, retryAfter, "This API key is over its rate limit; retry after the time in Retry-After.");
             return;
         }
 
@@ -93,15 +91,9 @@ public sealed class ApiKeyAuthentication : IDisposable
         await _next(context);
     }
 
-    private static Task TooManyRequests(HttpContext context, TimeSpan retryAfter, string detail)
-    {
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Problems.Write(context, StatusCodes.Status429TooManyRequests, "Too many requests", detail);
-    }
-
     public void Dispose()
     {
-        _limiter.Dispose();
+        _buckets.Dispose();
         _guesses.Dispose();
     }
 }

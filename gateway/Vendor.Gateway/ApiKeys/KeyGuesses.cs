@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Vendor.Gateway.Edge;
 
 namespace Vendor.Gateway.ApiKeys;
 
@@ -13,6 +14,9 @@ public sealed class KeyGuesses : IDisposable
         {
             TokenLimit = 30, TokensPerPeriod = 5, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
         }));
+
+    /// <summary>What a caller refused for guessing is told: the "guesses" policy (30 at once, 5 more a second), none left.</summary>
+    public static QuotaState ExhaustedQuota => new("guesses", 30, 6, 0, 1);
 
     public bool Exhausted(string address) => _limiter.GetStatistics(address)?.CurrentAvailablePermits == 0;
 

@@ -45,6 +45,6 @@ public static class GatewayEdge
         .WithOrigins(origins)
         .WithMethods("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
         .WithHeaders(ApiKeyAuthentication.Header, "Content-Type", "If-Match", "Accept", "Accept-Language")
-        .WithExposedHeaders("ETag", "Location", "Retry-After")
+        .WithExposedHeaders("ETag", "Location", "Retry-After", RateLimitFields.PolicyHeader, RateLimitFields.Header)
         .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
 }
