@@ -57,6 +57,9 @@ public sealed class WebhookSender : BackgroundService
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             MaxConnectionsPerServer = 4,
             MaxResponseHeadersLength = 16,
+            // A body left unread is drained for connection reuse up to this much, not the default megabyte.
+            MaxResponseDrainSize = MaxBodyBytes,
+            ResponseDrainTimeout = TimeSpan.FromSeconds(1),
             UseCookies = false,
         })
         {

@@ -92,9 +92,9 @@ public static class WebhookTargets
             {
                 addresses = await dns.ResolveAsync(host, ct);
             }
-            catch (SocketException e)
+            catch (Exception e) when (e is SocketException or ArgumentException)
             {
-                throw new WebhookTargetRefusedException($"The host '{host}' does not resolve ({e.SocketErrorCode}).");
+                throw new WebhookTargetRefusedException($"The host '{host}' does not resolve ({(e as SocketException)?.SocketErrorCode.ToString() ?? "not a host name"}).");
             }
         }
         if (addresses.Length == 0) throw new WebhookTargetRefusedException($"The host '{host}' does not resolve.");
