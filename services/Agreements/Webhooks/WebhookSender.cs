@@ -96,7 +96,14 @@ public sealed class WebhookSender : BackgroundService
                 break;
             }
         }
-        await Task.WhenAll(_sending.Values);
+        // Sends cut short by the shutdown stay claimed until their lease runs out, then another replica (or the next start) retries them.
+        try
+        {
+            await Task.WhenAll(_sending.Values);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Starts a sender for each webhook with due deliveries that has none running here.</summary>
@@ -116,7 +123,7 @@ public sealed class WebhookSender : BackgroundService
             _sending[webhookId] = work;
             _ = work.ContinueWith(t =>
             {
-                if (t.Exception is { } e) _logger.LogError(e, "Sending to webhook {Webhook} failed; retried next round", webhookId);
+                if (t.Exception is { } e && !ct.IsCancellationRequested) _logger.LogError(e, "Sending to webhook {Webhook} failed; retried next round", webhookId);
                 _sending.TryRemove(webhookId, out Task? _);
             }, TaskScheduler.Default);
         }

@@ -32,10 +32,11 @@ public sealed class StoreWebhookReceiver : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public static async Task<StoreWebhookReceiver> StartAsync()
+    /// <param name="port">0: any free port.</param>
+    public static async Task<StoreWebhookReceiver> StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new StoreWebhookReceiver(app);

@@ -202,6 +202,40 @@ public class StoreWebhooksThroughTheGatewayTests(WebhookPlatform fixture) : ICla
     }
 
     [Fact]
+    public async Task An_endpoint_that_is_not_listening_gets_the_event_once_it_listens_with_the_same_webhook_id()
+    {
+        var store = await StoreWithKey("wh-closed");
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+        }
+        var response = await store.PostAsJsonAsync("/api/sla/stores/wh-closed/webhooks",
+            new { url = $"http://localhost:{port}/hooks/wh-closed", events = new[] { "test" } });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var (webhookId, secret) = (created.GetProperty("webhookId").GetString()!, created.GetProperty("secret").GetString()!);
+        var deliveryId = await SendTest(store, "wh-closed", webhookId);
+
+        var refused = await Eventually.Until(() => Delivery(store, "wh-closed", webhookId, deliveryId),
+            d => d.GetProperty("attempts").GetInt32() >= 2, Within, "attempts against a closed port");
+        Assert.Equal("pending", refused.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, refused.GetProperty("lastStatusCode").ValueKind);
+        Assert.False(string.IsNullOrEmpty(refused.GetProperty("lastError").GetString()));
+
+        await using var late = await StoreWebhookReceiver.StartAsync(port);
+        late.Expect("wh-closed", secret);
+        var delivered = await Eventually.Until(() => Delivery(store, "wh-closed", webhookId, deliveryId),
+            d => d.GetProperty("status").GetString() == "delivered", Within, "delivered once the endpoint listens");
+        var call = Assert.Single(late.CallsTo("wh-closed"));
+        Assert.Equal(deliveryId, call.WebhookId);
+        Assert.True(call.Verified);
+        Assert.True(delivered.GetProperty("attempts").GetInt32() >= 3);
+    }
+
+    [Fact]
     public async Task A_slow_store_endpoint_does_not_hold_up_another_stores_delivery()
     {
         var slowStore = await StoreWithKey("wh-slow");
