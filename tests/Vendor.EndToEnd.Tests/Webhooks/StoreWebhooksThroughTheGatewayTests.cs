@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vendor.Agreements.Webhooks;
 using Vendor.ServiceDefaults;
 using Vendor.Testing;
@@ -26,6 +27,9 @@ public sealed class WebhookPlatform : IAsyncLifetime
 {
     public TestDns Dns { get; } = new();
     public PlatformFixture Platform { get; }
+
+    /// <summary>Every line Agreements logs (Debug and up).</summary>
+    public LogCapture AgreementsLogs { get; } = new();
     public StoreWebhookReceiver Receiver { get; private set; } = null!;
 
     public WebhookPlatform() => Platform = new PlatformFixture
@@ -37,6 +41,11 @@ public sealed class WebhookPlatform : IAsyncLifetime
             host.UseSetting("Webhooks:FirstRetrySeconds", "0.3");
             host.UseSetting("Webhooks:MaxRetrySeconds", "1");
             host.ConfigureServices(services => services.AddSingleton<WebhookDns>(Dns));
+            host.ConfigureLogging(l =>
+            {
+                l.AddProvider(AgreementsLogs);
+                l.AddFilter<LogCapture>(null, LogLevel.Debug);
+            });
         },
     };
 
@@ -126,6 +135,8 @@ public class StoreWebhooksThroughTheGatewayTests(WebhookPlatform fixture) : ICla
         Assert.DoesNotContain(secret, list);
         Assert.DoesNotContain("\"secret\"", list);
         Assert.Contains(_receiver.Url("wh-test"), list);
+        Assert.NotEmpty(fixture.AgreementsLogs.Lines);
+        Assert.DoesNotContain(fixture.AgreementsLogs.Lines, line => line.Contains(secret[6..]));
     }
 
     [Fact]
@@ -178,7 +189,7 @@ public class StoreWebhooksThroughTheGatewayTests(WebhookPlatform fixture) : ICla
     public async Task A_receiver_that_is_down_for_a_while_gets_the_event_once_it_is_up_with_the_same_webhook_id_on_every_attempt()
     {
         var store = await StoreWithKey("wh-down");
-        var (webhookId, _) = await Register(store, "wh-down", "wh-down", EndpointMode.Down, "test");
+        var (webhookId, secret) = await Register(store, "wh-down", "wh-down", EndpointMode.Down, "test");
         var deliveryId = await SendTest(store, "wh-down", webhookId);
 
         await Calls("wh-down", 3);
@@ -199,6 +210,8 @@ public class StoreWebhooksThroughTheGatewayTests(WebhookPlatform fixture) : ICla
         Assert.Single(calls, c => c.Answer == 200);
         Assert.Equal(calls.Count, delivered.GetProperty("attempts").GetInt32());
         Assert.Single(calls.Select(c => c.Body).Distinct());
+        Assert.Contains(fixture.AgreementsLogs.Lines, line => line.Contains(deliveryId) && line.Contains("503"));
+        Assert.DoesNotContain(fixture.AgreementsLogs.Lines, line => line.Contains(secret[6..]));
     }
 
     [Fact]
