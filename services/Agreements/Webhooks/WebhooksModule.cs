@@ -51,6 +51,8 @@ public static class WebhooksModule
         options.Events.MapEventType<WebhookRemoved>("webhook.removed.v1");
         options.Events.MapEventType<WebhookDisabled>("webhook.disabled.v1");
         options.Projections.Snapshot<Webhook>(SnapshotLifecycle.Inline);
+        // SlaWatch looks up a store's webhooks inside ingestion's transaction whenever a status changes.
+        options.Schema.For<Webhook>().Index(w => w.StoreId);
     }
 
     public static void AddWebhooks(this WebApplicationBuilder builder)
