@@ -121,13 +121,19 @@ public static class WebhooksModule
         var events = WebhookDecisions.CheckEvents(command?.Events, errors);
         if (url is not null && !errors.Any)
         {
+            using var resolving = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            resolving.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
-                await WebhookTargets.CheckedAddressesAsync(url.Host, allowed, dns, ct);
+                await WebhookTargets.CheckedAddressesAsync(url.Host, allowed, dns, resolving.Token);
             }
             catch (WebhookTargetRefusedException e)
             {
                 errors.Add("url", e.Message);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                errors.Add("url", $"The host '{url.Host}' did not resolve within 5 s.");
             }
         }
         if (errors.Any || url is null || events is null) return Problems.Validation(errors.ToDecision().Errors);
