@@ -7,6 +7,13 @@ public sealed record SlaAtRisk(string StoreId, string Month, string Metric, doub
 public sealed record SlaBreached(string StoreId, string Month, string Metric, double? Actual, double Target, DateTimeOffset DetectedAt);
 
 /// <summary>
+/// A store's metric for the current month that was atRisk or missed (<paramref name="PreviousStatus"/>) is met again, so an
+/// alert raised for it may resolve.
+/// </summary>
+public sealed record SlaRecovered(string StoreId, string Month, string Metric, string PreviousStatus, double? Actual, double Target,
+    DateTimeOffset DetectedAt);
+
+/// <summary>
 /// Quality finished a QC review of one conversation; Agreements folds the score into the store's qcScore. A dispute that
 /// overturns the review publishes it again with the corrected score and a higher <paramref name="Revision"/>: consumers keep the
 /// latest revision per <paramref name="ReviewId"/>. <paramref name="Critical"/>: a critical error zeroed the score.

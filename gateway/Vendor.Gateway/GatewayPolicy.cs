@@ -22,11 +22,14 @@ public static class GatewayPolicy
         var rest = segments.Skip(4).ToArray();
         var isRead = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
         var isPost = HttpMethods.IsPost(method);
+        var isDelete = HttpMethods.IsDelete(method);
         return (caller.Role, segments[1]) switch
         {
             // A store reads its SLA figures, reports and contract; nothing else of the SLA API.
             (Roles.Store, "sla") when isRead && rest is ["sla"] or ["sla", "daily"] or ["reports", _] or ["contract"] or ["contract", "history"] => null,
-            (Roles.Store, "sla") => "A store key may only read its store's SLA figures, reports and contract.",
+            // ... and manages its own webhooks.
+            (Roles.Store, "sla") when StoreMayCallWebhooks(rest, isRead, isPost, isDelete) => null,
+            (Roles.Store, "sla") => "A store key may only read its store's SLA figures, reports and contract, and manage its webhooks.",
             // With Quality a store keeps the knowledge base together (reads, proposes) and files feedback it can follow up.
             (Roles.Store, "quality") when StoreMayCallQuality(rest, isRead, isPost) => null,
             (Roles.Store, "quality") => "A store key may only read its knowledge base and quick replies, propose changes, and file or follow its feedback.",
@@ -35,6 +38,14 @@ public static class GatewayPolicy
             _ => "Unknown role.",
         };
     }
+
+    private static bool StoreMayCallWebhooks(string[] rest, bool isRead, bool isPost, bool isDelete) => rest switch
+    {
+        ["webhooks"] => isRead || isPost,
+        ["webhooks", _] => isDelete,
+        ["webhooks", _, "test"] or ["webhooks", _, "deliveries", _, "replay"] => isPost,
+        _ => false,
+    };
 
     private static bool StoreMayCallQuality(string[] rest, bool isRead, bool isPost) => rest switch
     {

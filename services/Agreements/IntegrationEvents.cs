@@ -20,6 +20,8 @@ public static class IntegrationEvents
         ConversationsIngested e => new Contracts.ConversationsRecorded(e.StoreId, e.Conversations),
         SlaStatusChanged { To: MetricStatus.AtRisk } e => new Contracts.SlaAtRisk(e.StoreId, e.Month, e.Metric, e.Actual, e.Target, e.At),
         SlaStatusChanged { To: MetricStatus.Missed } e => new Contracts.SlaBreached(e.StoreId, e.Month, e.Metric, e.Actual, e.Target, e.At),
+        SlaStatusChanged e when Webhooks.StoreWebhookEvents.IsRecovery(e) =>
+            new Contracts.SlaRecovered(e.StoreId, e.Month, e.Metric, e.From!, e.Actual, e.Target, e.At),
         _ => null,
     };
 

@@ -4,6 +4,7 @@ using Vendor.Agreements.Reports;
 using Vendor.Agreements.ServiceContracts;
 using Vendor.Agreements.Sla;
 using Vendor.Agreements.Stores;
+using Vendor.Agreements.Webhooks;
 using Vendor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,13 +16,17 @@ builder.AddServiceDefaults(new ServiceSetup("agreements", "agreements")
         ContractsModule.Configure(options);
         IngestionModule.Configure(options);
         SlaModule.Configure(options);
+        WebhooksModule.Configure(options);
     },
     Consumers = bus => bus.AddConsumer<QcReviewCompletedConsumer>(),
     Outbox = IntegrationEvents.Map,
 });
 
+builder.AddWebhooks();
+
 var app = builder.Build();
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "agreements-ledger", ConversationLedger.CreateTables);
+await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "agreements-webhooks", WebhookDeliveries.CreateTables);
 app.MapServiceDefaults();
 app.MapStores();
 app.MapContracts();
@@ -29,4 +34,5 @@ app.MapIngestion();
 app.MapSla();
 app.MapDailySla();
 app.MapReports();
+app.MapWebhooks();
 app.Run();

@@ -20,10 +20,13 @@ public sealed class PlatformFixture : IAsyncLifetime
     public Uri AgreementsAddress { get; private set; } = null!;
     public ServiceHost<GatewayApi> Gateway { get; private set; } = null!;
 
+    /// <summary>More for the Agreements host (settings, replaced services), set by a test's own fixture before it starts.</summary>
+    public Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? ConfigureAgreements { get; init; }
+
     public async Task InitializeAsync()
     {
         Settings = await ServiceHost<GatewayApi>.SettingsAsync();
-        AgreementsAddress = Start(new ServiceHost<AgreementsApi>(Settings, realPort: true)).RealAddress();
+        AgreementsAddress = Start(new ServiceHost<AgreementsApi>(Settings, realPort: true, ConfigureAgreements)).RealAddress();
         var staffing = Start(new ServiceHost<StaffingApi>(Settings, realPort: true)).RealAddress();
         var quality = Start(new ServiceHost<QualityApi>(Settings, realPort: true)).RealAddress();
         Gateway = StartGateway(AgreementsAddress, staffing, quality, tokensPerSecond: 1000, burst: 1000);

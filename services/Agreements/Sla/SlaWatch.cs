@@ -6,7 +6,10 @@ using Vendor.Agreements.Stores;
 
 namespace Vendor.Agreements.Sla;
 
-/// <summary>A metric's month-to-date status changed; into atRisk or missed it is published (SlaAtRisk / SlaBreached).</summary>
+/// <summary>
+/// A metric's month-to-date status changed; into atRisk or missed it is published (SlaAtRisk / SlaBreached), from atRisk or missed
+/// back to met as SlaRecovered.
+/// </summary>
 public sealed record SlaStatusChanged(string StoreId, string Month, string Metric, string? From, string To, double? Actual, double Target,
     DateTimeOffset At);
 
@@ -58,6 +61,8 @@ public static class SlaWatch
         var key = SlaMonth.StreamKey(store.StoreId, month);
         var last = await session.LoadAsync<SlaMonth>(key, ct);
         var changes = Changes(store.StoreId, month, last, Figures(counts, terms), now);
-        if (changes.Count > 0) session.Events.Append(key, changes.Cast<object>().ToArray());
+        if (changes.Count == 0) return;
+        session.Events.Append(key, changes.Cast<object>().ToArray());
+        await Webhooks.StoreWebhookEvents.QueueAsync(session, store.StoreId, changes, now, ct);
     }
 }

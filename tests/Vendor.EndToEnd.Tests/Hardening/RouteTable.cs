@@ -73,6 +73,11 @@ public static class RouteTable
         OpsAndStore("GET /api/sla/stores/{storeId}/sla"),
         Planned(OpsAndStore("GET /api/sla/stores/{storeId}/sla/daily")),
         OpsAndStore("GET /api/sla/stores/{storeId}/reports/{month}"),
+        OpsAndStore("POST /api/sla/stores/{storeId}/webhooks"),
+        OpsAndStore("GET /api/sla/stores/{storeId}/webhooks"),
+        OpsAndStore("DELETE /api/sla/stores/{storeId}/webhooks/{webhookId}"),
+        OpsAndStore("POST /api/sla/stores/{storeId}/webhooks/{webhookId}/test"),
+        OpsAndStore("POST /api/sla/stores/{storeId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay"),
 
         // ---- Staffing (ops only) ----
         Ops("POST /api/staffing/agents"),
