@@ -1,4 +1,5 @@
 using Vendor.Agreements;
+using Vendor.Agreements.Explain;
 using Vendor.Agreements.Ingestion;
 using Vendor.Agreements.Reports;
 using Vendor.Agreements.ServiceContracts;
@@ -29,4 +30,5 @@ app.MapIngestion();
 app.MapSla();
 app.MapDailySla();
 app.MapReports();
+app.MapConversationExplanations();
 app.Run();

@@ -73,6 +73,8 @@ public static class RouteTable
         OpsAndStore("GET /api/sla/stores/{storeId}/sla"),
         Planned(OpsAndStore("GET /api/sla/stores/{storeId}/sla/daily")),
         OpsAndStore("GET /api/sla/stores/{storeId}/reports/{month}"),
+        OpsAndStore("GET /api/sla/stores/{storeId}/conversations"),
+        OpsAndStore("GET /api/sla/stores/{storeId}/conversations/{conversationId}"),
 
         // ---- Staffing (ops only) ----
         Ops("POST /api/staffing/agents"),
