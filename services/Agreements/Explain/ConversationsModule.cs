@@ -58,7 +58,7 @@ public static class ConversationsModule
     {
         var conversations = app.MapGroup("/api/sla/stores/{storeId}/conversations").WithTags("Conversations");
 
-        conversations.MapGet("/", async Task<IResult> (string storeId, string? from, string? to, string? filter, string? cursor, string? limit,
+        conversations.MapGet("/", async Task<IResult> (string storeId, string? from, string? to, string? filter, string? cursor, int? limit,
                 IQuerySession session, CancellationToken ct) =>
             {
                 var errors = new Errors();
@@ -66,9 +66,8 @@ public static class ConversationsModule
                 errors.Check(filter is null || Filters.ContainsKey(filter), "filter", $"One of: {string.Join(", ", Filters.Keys)}.");
                 var after = cursor is null ? "" : After(cursor);
                 errors.Check(after is not null, "cursor", "Not a cursor this API gave out: pass nextCursor as it came.");
-                var size = DefaultLimit;
-                errors.Check(limit is null || int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size)
-                                              && size is >= 1 and <= MaxLimit, "limit", $"From 1 to {MaxLimit} (default {DefaultLimit}).");
+                var size = limit ?? DefaultLimit;
+                errors.Check(size is >= 1 and <= MaxLimit, "limit", $"From 1 to {MaxLimit} (default {DefaultLimit}).");
                 if (errors.Any) return Problems.Validation(errors.ToDecision().Errors);
 
                 var store = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);

@@ -42,5 +42,5 @@ public static class ReportsModule
             .WithSummary("The month's SLA report with service credits, as JSON or (yyyy-MM.csv) CSV (ops, or the store's key).")
             .WithDescription("月度报告（JSON 与 CSV 的 ETag 不同）；带 If-None-Match 轮询，未变化时返回 304（无正文）。\n\n" +
                              "JSON and CSV carry different ETags; poll with If-None-Match and an unchanged report is a 304 without a body.")
-            .Produces<MonthlyReport>(200).Produces<string>(200, "text/csv").Produces(304).ProducesValidationProblem().ProducesProblem(404);
+            .Produces<MonthlyReport>(200).Produces(304).ProducesValidationProblem().ProducesProblem(404);
 }
