@@ -242,6 +242,34 @@ public class ExplanationTests
         Assert.Equal(12, e.Terms.AttributionHours);
     }
 
+    [Fact]
+    public void Random_conversations_under_random_calendars_always_add_up_to_their_row()
+    {
+        var random = new Random(20261101);
+        string[] senders = ["customer", "customer", "agent", "agent", "bot", "system"];
+        string[] hours = ["08:00-23:00", "20:00-02:00", "09:00-12:00,13:00-18:00", "00:00-00:00", "22:00-06:00,12:00-13:00"];
+        for (var n = 0; n < 500; n++)
+        {
+            var calendar = Calendar(hours[random.Next(hours.Length)], random.Next(3) == 0 ? [1, 2, 3, 4, 5] : null,
+                ["2026-11-03", "2026-11-05"], ["2026-11-08"], slow: 60 + random.Next(240));
+            var start = new DateTimeOffset(2026, 11, 1 + random.Next(7), random.Next(24), random.Next(60), 0, TimeSpan.FromHours(8));
+            var at = start;
+            var messages = Enumerable.Range(0, 1 + random.Next(8)).Select(_ =>
+            {
+                at = at.AddSeconds(random.Next(random.Next(4) == 0 ? 40_000 : 400));
+                var from = senders[random.Next(senders.Length)];
+                return (at.ToString("yyyy-MM-ddTHH:mm:ss"), from, from == "agent" ? $"a-{random.Next(3)}" : null);
+            }).ToArray();
+            var paid = random.Next(2) == 0 ? null : start.AddHours(random.Next(60)).ToString("yyyy-MM-ddTHH:mm:ss");
+            var conversation = Conversation(random.Next(2) == 0 ? "presales" : "aftersales", paid, messages);
+
+            var e = Explain(StoreWith(calendar), conversation, random.Next(2) == 0 ? null : Contract(attributionHours: 1 + random.Next(48)));
+
+            Assert.All(e.Turns, t => Assert.True(t.ClosedSeconds is null or >= 0, $"conversation {n}: negative closed seconds"));
+            Assert.Equal(e.Turns.Count(t => t.AnsweredAt is not null), e.Turns.Count(t => t.AnsweredBy is not null));
+        }
+    }
+
     [Theory]
     [InlineData("c-1")]
     [InlineData("shop:2026/11?x=中文")]
