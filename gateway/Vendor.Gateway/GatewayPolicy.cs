@@ -25,11 +25,12 @@ public static class GatewayPolicy
         var isDelete = HttpMethods.IsDelete(method);
         return (caller.Role, segments[1]) switch
         {
-            // A store reads its SLA figures, reports and contract; nothing else of the SLA API.
-            (Roles.Store, "sla") when isRead && rest is ["sla"] or ["sla", "daily"] or ["reports", _] or ["contract"] or ["contract", "history"] => null,
+            // A store reads its SLA figures, reports, contract and the conversations behind the figures; nothing else of the SLA API.
+            (Roles.Store, "sla") when isRead && rest is ["sla"] or ["sla", "daily"] or ["reports", _] or ["contract"] or ["contract", "history"]
+                or ["conversations"] or ["conversations", _] => null,
             // ... and manages its own webhooks.
             (Roles.Store, "sla") when StoreMayCallWebhooks(rest, isRead, isPost, isDelete) => null,
-            (Roles.Store, "sla") => "A store key may only read its store's SLA figures, reports and contract, and manage its webhooks.",
+            (Roles.Store, "sla") => "A store key may only read its store's SLA figures, reports, contract and conversations, and manage its webhooks.",
             // With Quality a store keeps the knowledge base together (reads, proposes) and files feedback it can follow up.
             (Roles.Store, "quality") when StoreMayCallQuality(rest, isRead, isPost) => null,
             (Roles.Store, "quality") => "A store key may only read its knowledge base and quick replies, propose changes, and file or follow its feedback.",

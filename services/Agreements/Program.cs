@@ -1,4 +1,5 @@
 using Vendor.Agreements;
+using Vendor.Agreements.Explain;
 using Vendor.Agreements.Ingestion;
 using Vendor.Agreements.Reports;
 using Vendor.Agreements.ServiceContracts;
@@ -35,4 +36,5 @@ app.MapSla();
 app.MapDailySla();
 app.MapReports();
 app.MapWebhooks();
+app.MapConversationExplanations();
 app.Run();

@@ -4,8 +4,12 @@ public enum Sender { Customer, Agent, Bot, System }
 
 public sealed record Message(DateTimeOffset At, Sender From, string? AgentId = null);
 
-/// <summary>One customer turn: when it started and, if an agent answered, when and after how many service-hours seconds.</summary>
-public sealed record Turn(DateTimeOffset StartedAt, DateTimeOffset? AnsweredAt, double? ResponseSeconds);
+/// <summary>One customer turn: when it started and, if an agent answered, when, by whom and after how many service-hours seconds.</summary>
+public sealed record Turn(DateTimeOffset StartedAt, DateTimeOffset? AnsweredAt, double? ResponseSeconds, string? AnsweredBy = null)
+{
+    /// <summary>Wall-clock seconds between start and answer that fell outside service hours (null while unanswered).</summary>
+    public double? ClosedSeconds => AnsweredAt is { } answered ? (answered - StartedAt).TotalSeconds - ResponseSeconds!.Value : null;
+}
 
 /// <summary>The SLA facts of one conversation, computed once when it is recorded (DOMAIN.md, "Conversation metrics").</summary>
 public sealed record ConversationFacts(
@@ -50,7 +54,7 @@ public static class ConversationMetrics
                     open = message.At;
                     break;
                 case Sender.Agent when open is { } startedAt:
-                    turns.Add(new Turn(startedAt, message.At, calendar.ServiceSecondsBetween(startedAt, message.At)));
+                    turns.Add(new Turn(startedAt, message.At, calendar.ServiceSecondsBetween(startedAt, message.At), message.AgentId));
                     open = null;
                     break;
             }

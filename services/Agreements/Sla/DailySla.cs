@@ -32,13 +32,14 @@ public static class DailySla
 
     public static void MapDailySla(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/sla/stores/{storeId}/sla/daily", async Task<IResult> (string storeId, string? from, string? to, IQuerySession session,
-                CancellationToken ct) =>
+                HttpContext http, CancellationToken ct) =>
             {
                 var errors = new Errors();
                 if (SupportedDates.Range(from, to, MaxDays, errors) is not { } range) return Problems.Validation(errors.ToDecision().Errors);
                 var (fromDate, toDate) = range;
 
-                if (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct) is null) return StoresModule.NotOnboarded(storeId);
+                if (await AnswerVersions.ReadAsync(session, storeId, ct) is not { } versions) return StoresModule.NotOnboarded(storeId);
+                if (ETags.NotModified(http, versions.Tag("sla-daily", fromDate, toDate)) is { } notModified) return notModified;
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
                 var days = await ConversationLedger.DailyAsync(session, storeId, fromDate, toDate, ct);
                 return TypedResults.Ok(new DailySlaFigures(storeId, fromDate, toDate,
@@ -48,5 +49,7 @@ public static class DailySla
             .WithTags("SLA").WithName("GetDailySla")
             .WithSummary("Each store-local day from..to (inclusive, at most 92 days): conversations and every pinned metric with the " +
                          "target and status of that day's terms (ops, or the store's key).")
-            .ProducesValidationProblem().ProducesProblem(404);
+            .WithDescription("按日 SLA 指标带 ETag；带 If-None-Match 轮询，未变化时返回 304（无正文）。\n\n" +
+                             "The answer carries an ETag; poll with If-None-Match and an unchanged answer is a 304 without a body.")
+            .Produces<DailySlaFigures>(200).Produces(304).ProducesValidationProblem().ProducesProblem(404);
 }

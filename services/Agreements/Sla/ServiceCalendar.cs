@@ -42,6 +42,9 @@ public sealed record ServiceCalendar(
     /// <summary>The store-local date of an instant.</summary>
     public DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
 
+    /// <summary>An instant as the store's wall clock shows it (with the store's offset at that instant).</summary>
+    public DateTimeOffset Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone);
+
     /// <summary>Seconds of service hours between two instants (0 when <paramref name="to"/> is not after <paramref name="from"/>).</summary>
     public double ServiceSecondsBetween(DateTimeOffset from, DateTimeOffset to)
     {

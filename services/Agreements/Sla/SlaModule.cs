@@ -21,14 +21,14 @@ public static class SlaModule
 
     public static void MapSla(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/sla/stores/{storeId}/sla", async Task<IResult> (string storeId, string? from, string? to, IQuerySession session,
-                CancellationToken ct) =>
+                HttpContext http, CancellationToken ct) =>
             {
                 var errors = new Errors();
                 if (SupportedDates.Range(from, to, MaxDays, errors) is not { } range) return Problems.Validation(errors.ToDecision().Errors);
                 var (fromDate, toDate) = range;
 
-                var store = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
-                if (store is null) return StoresModule.NotOnboarded(storeId);
+                if (await AnswerVersions.ReadAsync(session, storeId, ct) is not { } versions) return StoresModule.NotOnboarded(storeId);
+                if (ETags.NotModified(http, versions.Tag("sla", fromDate, toDate)) is { } notModified) return notModified;
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
                 var days = await ConversationLedger.DailyAsync(session, storeId, fromDate, toDate, ct);
                 var counts = days.Values.Aggregate(default(DailyCounts), (a, b) => a + b);
@@ -38,5 +38,7 @@ public static class SlaModule
             .RequireCaller(Roles.Ops, Roles.Store)
             .WithTags("SLA").WithName("GetSla")
             .WithSummary("Every pinned SLA metric over store-local dates from..to (inclusive), with target and status (ops, or the store's key).")
-            .ProducesValidationProblem().ProducesProblem(404);
+            .WithDescription("SLA 指标带 ETag；带 If-None-Match 轮询，未变化时返回 304（无正文）。\n\n" +
+                             "The answer carries an ETag; poll with If-None-Match and an unchanged answer is a 304 without a body.")
+            .Produces<SlaFigures>(200).Produces(304).ProducesValidationProblem().ProducesProblem(404);
 }

@@ -78,6 +78,8 @@ public static class RouteTable
         OpsAndStore("DELETE /api/sla/stores/{storeId}/webhooks/{webhookId}"),
         OpsAndStore("POST /api/sla/stores/{storeId}/webhooks/{webhookId}/test"),
         OpsAndStore("POST /api/sla/stores/{storeId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay"),
+        OpsAndStore("GET /api/sla/stores/{storeId}/conversations"),
+        OpsAndStore("GET /api/sla/stores/{storeId}/conversations/{conversationId}"),
 
         // ---- Staffing (ops only) ----
         Ops("POST /api/staffing/agents"),
