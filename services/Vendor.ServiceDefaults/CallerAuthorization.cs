@@ -16,6 +16,7 @@ public static class CallerAuthorization
 
     public static IApplicationBuilder UseGatewayCallers(this IApplicationBuilder app)
     {
+        if (ServiceDefaultsExtensions.GeneratingDocuments) return app; // the build reading the OpenAPI documents serves no request
         var secret = app.ApplicationServices.GetRequiredService<IConfiguration>().GatewaySecret();
         var clock = app.ApplicationServices.GetRequiredService<TimeProvider>();
         return app.Use(async (context, next) =>

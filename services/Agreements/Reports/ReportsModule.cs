@@ -1,3 +1,4 @@
+using Vendor.ServiceDefaults.OpenApi;
 using System.Globalization;
 using Marten;
 using Vendor.Agreements.Ingestion;
@@ -24,7 +25,7 @@ public static class ReportsModule
                 if (await session.LoadAsync<Store>(Store.StreamKey(storeId), ct) is null) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
                 if (contract?.TermsForMonth(first) is not { } terms)
-                    return Problems.NotFound($"No contract terms of store '{storeId}' were in force in {name}.");
+                    return Problems.NotFound($"No contract terms of store '{storeId}' were in force in {name}.", ProblemCatalogue.NoContractTerms);
 
                 var days = await ConversationLedger.DailyAsync(session, storeId, first.AddMonths(-3), first.AddMonths(1).AddDays(-1), ct);
                 DailyCounts Sum(DateOnly from) =>
@@ -37,7 +38,17 @@ public static class ReportsModule
                     : TypedResults.Ok(report);
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithTags("Reports").WithName("GetMonthlyReport")
+            .StoreFacing()
+            .StoreTag("Reports", "月度报告：目标与实际、状态、走势和服务抵扣，JSON 或 CSV。 / Monthly reports: target vs actual, status, trend and service credits, as JSON or CSV.")
+            .WithName("GetMonthlyReport")
             .WithSummary("The month's SLA report with service credits, as JSON or (yyyy-MM.csv) CSV (ops, or the store's key).")
-            .ProducesValidationProblem().ProducesProblem(404);
+            .WithDescription("某月（店铺本地）的 SLA 报告：每个有目标的指标的目标与实际、状态、前三个月走势、服务抵扣及合计（不超过风险金）。" +
+                             "month 写成 yyyy-MM 得到 JSON，写成 yyyy-MM.csv 得到 CSV（UTF-8）。\n\n" +
+                             "The month's (store-local) SLA report: per targeted metric the target vs actual, status, the three earlier months " +
+                             "and the service credit, with the total (capped at the at-risk pool). Ask for month yyyy-MM for JSON, " +
+                             "yyyy-MM.csv for CSV (UTF-8).")
+            .Parameter("month", "月份 yyyy-MM（JSON），或 yyyy-MM.csv（CSV）。 / The month, yyyy-MM (JSON) or yyyy-MM.csv (CSV).", "2026-11")
+            .Produces<MonthlyReport>(200, "application/json", "text/csv")
+            .ContentExample(200, "text/csv", MonthlyReports.Csv(MonthlyReport.Example))
+            .ProducesValidationProblem().Problem(404, ProblemCatalogue.StoreNotOnboarded, ProblemCatalogue.NoContractTerms);
 }
