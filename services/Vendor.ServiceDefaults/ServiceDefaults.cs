@@ -196,6 +196,8 @@ public static class ServiceDefaultsExtensions
             app.MapOpenApi();
             app.MapScalarApiReference();
         }
+        // The store document in every environment: the gateway merges it into the published /api/store/openapi.json.
+        else app.MapStoreDocument();
         if (requireGatewayCallers) app.UseGatewayCallers();
         return app;
     }

@@ -1,3 +1,4 @@
+using Vendor.ServiceDefaults.OpenApi;
 using System.Text;
 using JasperFx.Events.Projections;
 using Marten;
@@ -73,6 +74,7 @@ public static class FeedbackModule
                     new FeedbackFiled(feedbackId, received.DueAt, received.KnowledgeTaskId));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
             .WithName("FileFeedback")
             .WithSummary("A store files feedback (complaint, wrongAnswer, process, praise; critical or normal), due in 4 / 48 hours unless its settings say otherwise (store key or ops). A complaint or wrong answer naming a conversation puts it at the head of the QC queue; a wrong answer opens a knowledge-base task.")
             .ProducesValidationProblem();
@@ -96,6 +98,7 @@ public static class FeedbackModule
                     : TypedResults.Ok(new FeedbackPage<StoreFeedbackView>([.. items.Select(f => StoreFeedbackView.Of(f, now))], next));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
             .WithName("ListFeedback").WithSummary("The store's feedback, newest first, by status (open, assigned, resolved, unresolved), a page at a time with a cursor (store key: what the store sees; ops: everything).")
             .ProducesValidationProblem();
 
@@ -111,6 +114,7 @@ public static class FeedbackModule
                 return TypedResults.Ok(FeedbackSummaries.Of(storeId, first, items, now));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
             .WithName("FeedbackSummary").WithSummary("The month's feedback of the store (received that month, Asia/Shanghai months): received, resolved, resolved in time, overdue, median hours to resolve, in total and by kind.")
             .ProducesValidationProblem();
 
@@ -123,6 +127,7 @@ public static class FeedbackModule
                 return http.Caller().IsOps ? TypedResults.Ok(item) : TypedResults.Ok(StoreFeedbackView.Of(item, clock.GetUtcNow()));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
             .WithName("GetFeedback").WithSummary("One piece of feedback with its responses (store key: what the store sees; ops: with assignee and internal notes).")
             .ProducesProblem(404);
 
@@ -137,6 +142,7 @@ public static class FeedbackModule
                 return result;
             })
             .RequireCaller(Roles.Ops, Roles.Store)
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
             .WithName("ReopenFeedback").WithSummary("The store reopens resolved feedback with a reason; it is due again from now (store key or ops; If-Match honoured).")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
 

@@ -1,3 +1,4 @@
+using Vendor.ServiceDefaults.OpenApi;
 using JasperFx;
 using JasperFx.Events.Projections;
 using Marten;
@@ -136,7 +137,7 @@ public static class KnowledgeModule
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409);
 
         // Store routes: a store key reads and proposes for its own store only (RequireCaller checks {storeId}).
-        var storeKb = app.MapGroup("/api/quality/stores/{storeId}").WithTags("Knowledge").RequireCaller(Roles.Ops, Roles.Store);
+        var storeKb = app.MapGroup("/api/quality/stores/{storeId}").RequireCaller(Roles.Ops, Roles.Store).StoreFacing().StoreTag("Knowledge", "知识库：店铺与共享的已发布文章、快捷回复，以及店铺提交的修改建议。 / The knowledge base: the store's and the shared published articles, quick replies, and the store's proposals.");
 
         storeKb.MapGet("/knowledge/articles", async (string storeId, string? kind, string? tag, IQuerySession session, CancellationToken ct) =>
                 TypedResults.Ok((await ForStoreAsync(session, storeId, ct))

@@ -1,3 +1,4 @@
+using Vendor.ServiceDefaults.OpenApi;
 using Marten;
 using Vendor.ServiceDefaults;
 
@@ -66,6 +67,7 @@ public static class SearchModule
         quality.MapGet("/stores/{storeId}/knowledge", (string storeId, string? q, string? kind, int? limit, KnowledgeSearchDatabase database, CancellationToken ct) =>
                 SearchAsync(database, q, storeId, kind, limit, ct))
             .RequireCaller(Roles.Ops, Roles.Store)
+            .StoreFacing().StoreTag("Knowledge", "知识库：店铺与共享的已发布文章、快捷回复，以及店铺提交的修改建议。 / The knowledge base: the store's and the shared published articles, quick replies, and the store's proposals.")
             .WithName("SearchStoreKnowledge")
             .WithSummary("Search the store's own and the shared published articles, most relevant first (ops or the store's key).")
             .ProducesValidationProblem().ProducesProblem(403);

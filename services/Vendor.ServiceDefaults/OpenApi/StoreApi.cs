@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
@@ -54,6 +55,18 @@ public static class StoreApi
             o.AddOperationTransformer(StoreOperations.TransformAsync);
             o.AddDocumentTransformer(StoreDocument.TransformAsync);
         });
+
+    /// <summary>GET /openapi/store.json (what MapOpenApi serves in Development), for the gateway to merge.</summary>
+    public static void MapStoreDocument(this IEndpointRouteBuilder app) =>
+        app.MapGet($"/openapi/{DocumentName}.json", async (HttpContext http) =>
+            {
+                var provider = http.RequestServices.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName);
+                var document = await provider.GetOpenApiDocumentAsync(http.RequestAborted);
+                await using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+                document.SerializeAsV31(new OpenApiJsonWriter(text));
+                return Results.Text(text.ToString(), "application/json; charset=utf-8");
+            })
+            .ExcludeFromDescription();
 
     /// <summary>Published in the store document; describes the <c>{storeId}</c> parameter every store route has.</summary>
     public static TBuilder StoreFacing<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
