@@ -55,6 +55,7 @@ public static class StoreApiModule
         app.MapScalarApiReference(DocsPath, o => o
                 .WithTitle("Vendor store API / 店铺 API")
                 .WithOpenApiRoutePattern(DocumentPath)
+                .AddDocument("store", "Vendor store API / 店铺 API")
                 .DisableDefaultFonts())
             .ExcludeFromDescription();
     }
