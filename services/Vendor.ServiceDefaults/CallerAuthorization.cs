@@ -48,7 +48,8 @@ public static class CallerAuthorization
     /// </summary>
     public static TBuilder RequireCaller<TBuilder>(this TBuilder builder, params string[] roles)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (invocation, next) =>
+        // The roles as metadata too: an endpoint a store or ingest key may call is published in the store API document.
+        builder.WithMetadata(new CallerRoles(roles)).AddEndpointFilter(async (invocation, next) =>
         {
             var http = invocation.HttpContext;
             var caller = http.Caller();
@@ -61,3 +62,6 @@ public static class CallerAuthorization
             return await next(invocation);
         });
 }
+
+/// <summary>The roles <see cref="CallerAuthorization.RequireCaller{TBuilder}"/> lets call an endpoint (the last one set counts).</summary>
+public sealed record CallerRoles(IReadOnlyList<string> Roles);

@@ -86,4 +86,16 @@ public class StoreDocumentMergerTests
         Assert.All(ProblemCatalogue.All, p => Assert.Matches("^[a-z]+(-[a-z]+)*$", p.Code));
         Assert.Equal(ProblemCatalogue.All.Count, ProblemCatalogue.All.Select(p => p.Code).Distinct().Count());
     }
+
+    [Fact]
+    public void A_route_a_store_or_ingest_key_may_call_is_store_facing_without_being_marked_and_the_most_specific_roles_count()
+    {
+        Assert.True(Vendor.ServiceDefaults.OpenApi.StoreApi.IsStoreFacing([new CallerRoles([Roles.Ops, Roles.Store])]));
+        Assert.True(Vendor.ServiceDefaults.OpenApi.StoreApi.IsStoreFacing([new CallerRoles([Roles.Ops, Roles.Ingest])]));
+        Assert.False(Vendor.ServiceDefaults.OpenApi.StoreApi.IsStoreFacing([new CallerRoles([Roles.Ops])]));
+        // A group open to store keys with an ops-only endpoint in it: the endpoint's own roles decide.
+        Assert.False(Vendor.ServiceDefaults.OpenApi.StoreApi.IsStoreFacing([new CallerRoles([Roles.Ops, Roles.Store]), new CallerRoles([Roles.Ops])]));
+        Assert.True(Vendor.ServiceDefaults.OpenApi.StoreApi.IsStoreFacing([Vendor.ServiceDefaults.OpenApi.StoreFacingMetadata.Instance]));
+        Assert.False(Vendor.ServiceDefaults.OpenApi.StoreApi.IsStoreFacing([]));
+    }
 }

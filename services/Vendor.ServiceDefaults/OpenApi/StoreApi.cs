@@ -51,7 +51,7 @@ public static class StoreApi
         services.AddOpenApi(DocumentName, o =>
         {
             o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
-            o.ShouldInclude = d => d.ActionDescriptor.EndpointMetadata.OfType<StoreFacingMetadata>().Any();
+            o.ShouldInclude = d => IsStoreFacing(d.ActionDescriptor.EndpointMetadata);
             o.AddOperationTransformer(StoreOperations.TransformAsync);
             o.AddDocumentTransformer(StoreDocument.TransformAsync);
         });
@@ -68,10 +68,24 @@ public static class StoreApi
             })
             .ExcludeFromDescription();
 
-    /// <summary>Published in the store document; describes the <c>{storeId}</c> parameter every store route has.</summary>
+    /// <summary>
+    /// Published in the store document: marked <see cref="StoreFacing{TBuilder}"/>, or callable by a store or ingest key
+    /// (<see cref="CallerAuthorization.RequireCaller{TBuilder}"/>, the most specific one), so a new store route is never left out.
+    /// </summary>
+    public static bool IsStoreFacing(IEnumerable<object> metadata)
+    {
+        var list = metadata as IList<object> ?? metadata.ToList();
+        return list.OfType<StoreFacingMetadata>().Any()
+               || list.OfType<CallerRoles>().LastOrDefault() is { } roles && roles.Roles.Any(r => r is Roles.Store or Roles.Ingest);
+    }
+
+    /// <summary>Published in the store document (also implied by RequireCaller with a store or ingest role).</summary>
     public static TBuilder StoreFacing<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(StoreFacingMetadata.Instance,
-            new ParameterDoc("storeId", "店铺 ID：必须是 API 密钥所绑定的店铺。 / The store's id: it must be the store the API key is bound to.", StoreIdExample));
+        builder.WithMetadata(StoreFacingMetadata.Instance);
+
+    /// <summary>The <c>{storeId}</c> every store route has, described once.</summary>
+    internal static readonly ParameterDoc StoreIdParameter =
+        new("storeId", "店铺 ID：必须是 API 密钥所绑定的店铺。 / The store's id: it must be the store the API key is bound to.", StoreIdExample);
 
     public static TBuilder Parameter<TBuilder>(this TBuilder builder, string name, string description, string example)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ParameterDoc(name, description, example));

@@ -24,7 +24,8 @@ internal static class StoreOperations
         JsonNode? Node(object? value) => value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), json);
 
         foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
-            if (context.Metadata<ParameterDoc>().LastOrDefault(d => d.Name == parameter.Name) is { } doc)
+            if ((context.Metadata<ParameterDoc>().LastOrDefault(d => d.Name == parameter.Name)
+                 ?? (parameter.Name == StoreApi.StoreIdParameter.Name ? StoreApi.StoreIdParameter : null)) is { } doc)
             {
                 parameter.Description = doc.Description;
                 parameter.Example = ParameterExample(parameter, doc.Example);
