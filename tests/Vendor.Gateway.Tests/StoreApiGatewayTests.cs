@@ -14,6 +14,7 @@ public class StoreApiGatewayTests(GatewayFixture fixture) : IClassFixture<Gatewa
         {
             ["ReverseProxy:Clusters:agreements:Destinations:primary:Address"] = "http://127.0.0.1:9/",
             ["ReverseProxy:Clusters:quality:Destinations:primary:Address"] = "http://127.0.0.1:9/",
+            ["Gateway:StoreDocument:TimeoutSeconds"] = "2",
         });
         using var anonymous = host.CreateClient();
 

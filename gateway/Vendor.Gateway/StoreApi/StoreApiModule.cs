@@ -22,7 +22,9 @@ public static class StoreApiModule
     public static void AddStoreApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PublishedDocument>();
-        builder.Services.AddHttpClient(nameof(PublishedDocument), c => c.Timeout = TimeSpan.FromSeconds(10));
+        // A service that does not answer within the timeout (retries included) makes the document a 502, not a hung request.
+        var timeout = builder.Configuration.GetValue("Gateway:StoreDocument:TimeoutSeconds", 10.0);
+        builder.Services.AddHttpClient(nameof(PublishedDocument), c => c.Timeout = TimeSpan.FromSeconds(timeout));
     }
 
     public static void MapStoreApi(this WebApplication app)
