@@ -34,7 +34,8 @@ public sealed class ApiKeyAuthentication : IDisposable
     public async Task InvokeAsync(HttpContext context)
     {
         foreach (var header in GatewayHeaders.All) context.Request.Headers.Remove(header);
-        if (!context.Request.Path.StartsWithSegments("/api"))
+        // The published store API document, its reference page and the problem types are for anyone (no key).
+        if (!context.Request.Path.StartsWithSegments("/api") || StoreApi.StoreApiModule.IsPublic(context.Request.Path))
         {
             await _next(context);
             return;

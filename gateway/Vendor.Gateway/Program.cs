@@ -4,6 +4,7 @@ using Vendor.Gateway.ApiKeys;
 using Vendor.Gateway.Audit;
 using Vendor.Gateway.Dashboard;
 using Vendor.Gateway.Edge;
+using Vendor.Gateway.StoreApi;
 using Vendor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ builder.Services.AddHostedService<BootstrapKey>();
 builder.Services.AddHostedService<KeyChangeListener>();
 builder.AddGatewayEdge();
 builder.AddDashboard();
+builder.AddStoreApi();
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
 
 var app = builder.Build();
@@ -40,6 +42,7 @@ app.MapKeys();
 app.MapAudit();
 app.MapDashboard();
 app.MapDashboardAlerts();
+app.MapStoreApi();
 app.MapReverseProxy();
 app.Run();
 

@@ -16,6 +16,7 @@ public static class CallerAuthorization
 
     public static IApplicationBuilder UseGatewayCallers(this IApplicationBuilder app)
     {
+        if (ServiceDefaultsExtensions.GeneratingDocuments) return app; // the build reading the OpenAPI documents serves no request
         var secret = app.ApplicationServices.GetRequiredService<IConfiguration>().GatewaySecret();
         var clock = app.ApplicationServices.GetRequiredService<TimeProvider>();
         return app.Use(async (context, next) =>
@@ -47,7 +48,8 @@ public static class CallerAuthorization
     /// </summary>
     public static TBuilder RequireCaller<TBuilder>(this TBuilder builder, params string[] roles)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (invocation, next) =>
+        // The roles as metadata too: an endpoint a store or ingest key may call is published in the store API document.
+        builder.WithMetadata(new CallerRoles(roles)).AddEndpointFilter(async (invocation, next) =>
         {
             var http = invocation.HttpContext;
             var caller = http.Caller();
@@ -60,3 +62,6 @@ public static class CallerAuthorization
             return await next(invocation);
         });
 }
+
+/// <summary>The roles <see cref="CallerAuthorization.RequireCaller{TBuilder}"/> lets call an endpoint (the last one set counts).</summary>
+public sealed record CallerRoles(IReadOnlyList<string> Roles);

@@ -10,6 +10,7 @@ public static class PlainTables
 {
     public static async Task EnsureAsync(string connectionString, string name, string ddl)
     {
+        if (ServiceDefaultsExtensions.GeneratingDocuments) return; // the build reading the OpenAPI documents: no database
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(

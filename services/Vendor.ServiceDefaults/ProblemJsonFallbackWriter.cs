@@ -19,6 +19,7 @@ public sealed class ProblemJsonFallbackWriter : IProblemDetailsWriter
         var problem = context.ProblemDetails;
         problem.Status ??= http.Response.StatusCode;
         problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
+        Problems.Stamp(problem, problem.Status);
         problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? http.TraceIdentifier);
         return new ValueTask(http.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json"));
     }

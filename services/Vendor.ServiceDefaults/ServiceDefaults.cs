@@ -20,6 +20,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Scalar.AspNetCore;
+using Vendor.ServiceDefaults.OpenApi;
 
 namespace Vendor.ServiceDefaults;
 
@@ -43,7 +44,8 @@ public static class ServiceDefaultsExtensions
         var services = builder.Services;
         var config = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            Problems.Stamp(c.ProblemDetails, c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode));
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
@@ -52,6 +54,7 @@ public static class ServiceDefaultsExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
         });
         services.AddOpenApi();
+        services.AddStoreOpenApi();
         // Outgoing HTTP (alert webhooks, later) retries with back-off and breaks circuits.
         services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         builder.AddTelemetry(setup.Name);
@@ -62,6 +65,12 @@ public static class ServiceDefaultsExtensions
             .AddNpgSql(postgres, name: "postgres", tags: ["ready"]);
 
         builder.AddEventStore(setup, postgres);
+        // The build's OpenAPI generator starts the host (without a server) only to read the documents: no bus, no database.
+        if (GeneratingDocuments)
+        {
+            services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
+            return builder;
+        }
         if (setup.Consumers is not null || setup.Outbox is not null) builder.AddBus(setup);
         return builder;
     }
@@ -82,8 +91,9 @@ public static class ServiceDefaultsExtensions
                 options.Projections.LeadershipPollingTime = 1000;
                 setup.Marten?.Invoke(options);
             })
-            .ApplyAllDatabaseChangesOnStartup()
             .UseLightweightSessions();
+        if (GeneratingDocuments) return;
+        marten.ApplyAllDatabaseChangesOnStartup();
 
         if (setup.Outbox is null) return;
         builder.Services.AddSingleton(setup.Outbox);
@@ -186,13 +196,20 @@ public static class ServiceDefaultsExtensions
             app.MapOpenApi();
             app.MapScalarApiReference();
         }
+        // The store document in every environment: the gateway merges it into the published /api/store/openapi.json.
+        else app.MapStoreDocument();
         if (requireGatewayCallers) app.UseGatewayCallers();
         return app;
     }
 
     public static string ConnectionString(this IConfiguration configuration, string name) =>
-        configuration.GetConnectionString(name) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException(
-                $"ConnectionStrings:{name} (env ConnectionStrings__{name}) is not set; ./vendor up sets it.");
+        configuration.GetConnectionString(name) is { Length: > 0 } value ? value
+        // The build writes the OpenAPI documents by building the host without starting it: nothing connects anywhere.
+        : GeneratingDocuments ? (name == "RabbitMq" ? "amqp://localhost/" : "Host=localhost")
+        : throw new InvalidOperationException(
+            $"ConnectionStrings:{name} (env ConnectionStrings__{name}) is not set; ./vendor up sets it.");
+
+    /// <summary>True while the build's OpenAPI generator (GetDocument.Insider) builds the host to read its documents.</summary>
+    public static bool GeneratingDocuments =>
+        System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
 }

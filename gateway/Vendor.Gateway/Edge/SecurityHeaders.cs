@@ -11,6 +11,14 @@ public sealed class SecurityHeaders(RequestDelegate next)
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /// <summary>
+    /// The store API's reference page only (Scalar): its page configures the viewer in an inline script. Nothing else changes: the
+    /// viewer's script is the gateway's own (no CDN), and the page reaches only the gateway.
+    /// </summary>
+    public const string ReferencePagePolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
     public const string StrictTransportSecurity = "max-age=31536000; includeSubDomains";
 
     public Task InvokeAsync(HttpContext context)
@@ -31,7 +39,9 @@ public sealed class SecurityHeaders(RequestDelegate next)
         // dashboard refuses sign-ins it cannot tell apart from another site's. Other sites still get no referrer.
         headers["Referrer-Policy"] = "same-origin";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(StoreApi.StoreApiModule.DocsPath, StringComparison.OrdinalIgnoreCase)
+            ? ReferencePagePolicy
+            : ContentSecurityPolicy;
         if (context.Request.IsHttps) headers.StrictTransportSecurity = StrictTransportSecurity;
         else headers.Remove("Strict-Transport-Security");
     }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -11,11 +13,28 @@ namespace Vendor.Agreements.Ingestion;
 /// <summary>What one ingestion request stored (the domain event; the outbox publishes it as ConversationsRecorded).</summary>
 public sealed record ConversationsIngested(string StoreId, IReadOnlyList<Contracts.ConversationRecorded> Conversations);
 
-public sealed record IngestResult(string? ConversationId, string Status,
+[Description("一个对话的导入结果，与请求中的顺序一致。 / What became of one conversation, in the request's order.")]
+public sealed record IngestResult(
+    [property: Description("对话 ID（请求中缺失时为 null）。 / The conversation's id (null when the request had none).")] string? ConversationId,
+    [property: Description("accepted（新记录）、updated（已合并更改）、unchanged（无变化）或 rejected（见 errors）。 / accepted (new), updated (changes merged), unchanged, or rejected (see errors).")] string Status,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [property: Description("被拒绝时按字段列出的原因。 / Why it was rejected, by field.")]
     IReadOnlyDictionary<string, string[]>? Errors = null);
 
-public sealed record IngestAnswer(int Accepted, int Updated, int Unchanged, int Rejected, IReadOnlyList<IngestResult> Results);
+[Description("导入请求的结果：各状态的数量和逐个对话的结果。 / What an ingestion request did: counts by status and a result per conversation.")]
+public sealed record IngestAnswer(
+    [property: Description("新记录的对话数。 / Conversations recorded for the first time.")] int Accepted,
+    [property: Description("已合并更改的对话数。 / Conversations whose changes were merged.")] int Updated,
+    [property: Description("与已记录内容相同的对话数。 / Conversations identical to what was recorded.")] int Unchanged,
+    [property: Description("被拒绝的对话数。 / Conversations rejected.")] int Rejected,
+    [property: Description("逐个对话的结果，与请求顺序一致。 / One result per conversation, in the request's order.")] IReadOnlyList<IngestResult> Results)
+    : IExample<IngestAnswer>
+{
+    public static IngestAnswer Example => new(1, 0, 0, 1, [
+        new IngestResult("tb-20261118-000123", "accepted"),
+        new IngestResult("tb-20261118-000124", "rejected", new Dictionary<string, string[]> { ["kind"] = ["Required: presales or aftersales."] }),
+    ]);
+}
 
 public static class IngestionModule
 {
@@ -42,7 +61,7 @@ public static class IngestionModule
                     return Problems.Validation(new Dictionary<string, string[]> { ["conversations"] = ["Required: a list of conversations."] });
                 if (conversations.Count > ConversationRules.MaxConversationsPerRequest)
                     return Problems.Result(StatusCodes.Status413PayloadTooLarge, "Too many conversations",
-                        $"At most {ConversationRules.MaxConversationsPerRequest} conversations a request; split the batch.");
+                        $"At most {ConversationRules.MaxConversationsPerRequest} conversations a request; split the batch.", ProblemCatalogue.TooManyConversations);
 
                 await using var session = store.LightweightSession();
                 var onboarded = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
@@ -52,9 +71,19 @@ public static class IngestionModule
             })
             .RequireCaller(Roles.Ops, Roles.Ingest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
-            .WithTags("Ingestion").WithName("IngestConversations")
+            .StoreFacing()
+            .StoreTag("Ingestion", "对话导入：店铺的聊天平台导出或工具提交对话，驱动 SLA 指标。 / Ingestion: the store's chat platform export posts conversations, which drive the SLA figures.")
+            .WithName("IngestConversations")
             .WithSummary("Record finished or running conversations; idempotent by conversationId (ops, or the store's ingest key).")
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(413);
+            .WithDescription("记录已结束或进行中的对话（每次最多 1000 个，正文最多 5 MB）。按 conversationId 幂等：重复提交会与已记录的合并，" +
+                             "相同内容为 unchanged。单个对话不合规只拒绝该对话（results 中给出原因），其余照常记录。\n\n" +
+                             "Record finished or running conversations (at most 1,000 a request, body at most 5 MB). Idempotent by " +
+                             "conversationId: a re-post is merged with what was recorded, an identical one is unchanged. An invalid " +
+                             "conversation is rejected alone (its reasons in results); the others are recorded.")
+            .Accepts<IngestRequest>("application/json")
+            .Produces<IngestAnswer>(200)
+            .ProducesValidationProblem().Problem(400, ProblemCatalogue.BadRequest).Problem(404, ProblemCatalogue.StoreNotOnboarded)
+            .Problem(413, ProblemCatalogue.TooManyConversations);
 
     public static async Task<IngestAnswer> Ingest(IDocumentSession session, Store store, ServiceContract? contract,
         IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, CancellationToken ct)

@@ -1,16 +1,42 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Vendor.Agreements.Sla;
 
 namespace Vendor.Agreements.Ingestion;
 
-public sealed record MessageInput(string? At, string? From, string? AgentId, string? Text);
+[Description("对话中的一条消息。 / One message of a conversation.")]
+public sealed record MessageInput(
+    [property: Description("发送时间，ISO 8601 带时区偏移。 / When it was sent, ISO 8601 with an offset.")] string? At,
+    [property: Description("发送方：customer、agent、bot 或 system（机器人和系统消息不计入响应）。 / Who sent it: customer, agent, bot or system (bot and system messages never answer a turn).")] string? From,
+    [property: Description("客服 ID，agent 消息必填。 / The agent's id, required on agent messages.")] string? AgentId,
+    [property: Description("消息文本（可省略）。 / The message text (optional).")] string? Text);
 
-public sealed record ConversationInput(string? ConversationId, string? Channel, string? Kind, IReadOnlyList<MessageInput>? Messages,
-    bool? Resolved, string? Rating, string? OrderPaidAt);
+[Description("一个已结束或进行中的对话；按 conversationId 幂等，重复提交会合并。 / A finished or running conversation; idempotent by conversationId, a re-post is merged.")]
+public sealed record ConversationInput(
+    [property: Description("店铺内唯一的对话 ID：1-128 个字母、数字或 - _ . :。 / The conversation's id, unique in the store: 1-128 letters, digits, '-', '_', '.', ':'.")] string? ConversationId,
+    [property: Description("渠道：chat（在线）或 hotline（热线）。 / The channel: chat or hotline.")] string? Channel,
+    [property: Description("类型：presales（售前）或 aftersales（售后）。 / The kind: presales or aftersales.")] string? Kind,
+    [property: Description("消息，按任意顺序；按时间排序后计算。 / The messages, in any order; they are taken in time order.")] IReadOnlyList<MessageInput>? Messages,
+    [property: Description("是否已解决；省略视为未解决。 / Whether it was resolved; absent means not resolved.")] bool? Resolved,
+    [property: Description("买家评价：satisfied、neutral 或 unsatisfied（可省略）。 / The buyer's rating: satisfied, neutral or unsatisfied (optional).")] string? Rating,
+    [property: Description("售前对话中买家付款时间，ISO 8601（用于询单转化率）。 / When the buyer paid an order, ISO 8601 (presales: the inquiry conversion rate).")] string? OrderPaidAt);
 
 /// <summary>The body of POST /api/sla/stores/{storeId}/conversations.</summary>
-public sealed record IngestRequest(IReadOnlyList<ConversationInput>? Conversations);
+[Description("对话导入请求。 / A conversation ingestion request.")]
+public sealed record IngestRequest(
+    [property: Description("要记录的对话，每次最多 1000 个。 / The conversations to record, at most 1,000 a request.")] IReadOnlyList<ConversationInput>? Conversations)
+    : IExample<IngestRequest>
+{
+    public static IngestRequest Example => new([
+        new ConversationInput("tb-20261118-000123", "chat", "presales", [
+            new MessageInput("2026-11-18T10:02:11+08:00", "customer", null, "这款龙井明前茶还有货吗？"),
+            new MessageInput("2026-11-18T10:02:12+08:00", "bot", null, "您好，客服马上为您服务～"),
+            new MessageInput("2026-11-18T10:02:48+08:00", "agent", "agent-lin", "亲，有货的，今天下单明天发顺丰。"),
+        ], true, "satisfied", "2026-11-18T10:15:30+08:00"),
+    ]);
+}
 
 public sealed record StoredMessage(DateTimeOffset At, string From, string? AgentId, string? Text);
 

@@ -1,3 +1,4 @@
+using Vendor.ServiceDefaults.OpenApi;
 using System.Globalization;
 using Marten;
 using Vendor.Agreements.Ingestion;
@@ -24,7 +25,7 @@ public static class ReportsModule
                 if (await AnswerVersions.ReadAsync(session, storeId, ct) is not { } versions) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
                 if (contract?.TermsForMonth(first) is not { } terms)
-                    return Problems.NotFound($"No contract terms of store '{storeId}' were in force in {name}.");
+                    return Problems.NotFound($"No contract terms of store '{storeId}' were in force in {name}.", ProblemCatalogue.NoContractTerms);
                 if (ETags.NotModified(http, versions.Tag(csv ? "report-csv" : "report", name)) is { } notModified) return notModified;
 
                 var days = await ConversationLedger.DailyAsync(session, storeId, first.AddMonths(-3), first.AddMonths(1).AddDays(-1), ct);
@@ -38,9 +39,19 @@ public static class ReportsModule
                     : TypedResults.Ok(report);
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithTags("Reports").WithName("GetMonthlyReport")
+            .StoreFacing()
+            .StoreTag("Reports", "月度报告：目标与实际、状态、走势和服务抵扣，JSON 或 CSV。 / Monthly reports: target vs actual, status, trend and service credits, as JSON or CSV.")
+            .WithName("GetMonthlyReport")
             .WithSummary("The month's SLA report with service credits, as JSON or (yyyy-MM.csv) CSV (ops, or the store's key).")
-            .WithDescription("月度报告（JSON 与 CSV 的 ETag 不同）；带 If-None-Match 轮询，未变化时返回 304（无正文）。\n\n" +
-                             "JSON and CSV carry different ETags; poll with If-None-Match and an unchanged report is a 304 without a body.")
-            .Produces<MonthlyReport>(200).Produces(304).ProducesValidationProblem().ProducesProblem(404);
+            .WithDescription("某月（店铺本地）的 SLA 报告：每个有目标的指标的目标与实际、状态、前三个月走势、服务抵扣及合计（不超过风险金）。" +
+                             "month 写成 yyyy-MM 得到 JSON，写成 yyyy-MM.csv 得到 CSV（UTF-8）。JSON 与 CSV 的 ETag 不同；带 If-None-Match 轮询，未变化时返回 304（无正文）。\n\n" +
+                             "The month's (store-local) SLA report: per targeted metric the target vs actual, status, the three earlier months " +
+                             "and the service credit, with the total (capped at the at-risk pool). Ask for month yyyy-MM for JSON, " +
+                             "yyyy-MM.csv for CSV (UTF-8). JSON and CSV carry different ETags: poll with If-None-Match and an unchanged answer is a 304 without a body.")
+            .Parameter("month", "月份 yyyy-MM（JSON），或 yyyy-MM.csv（CSV）。 / The month, yyyy-MM (JSON) or yyyy-MM.csv (CSV).", "2026-11")
+            .Produces<MonthlyReport>(200, "application/json", "text/csv")
+            .Produces(304)
+            .ResponseHeader(200, "ETag", "本答复的版本标签，轮询时放入 If-None-Match。 / This answer's version tag: send it back in If-None-Match when polling.", "\"report-9fx0Yf1kV9mZr8QeT4bNw\"")
+            .ContentExample(200, "text/csv", MonthlyReports.Csv(MonthlyReport.Example))
+            .ProducesValidationProblem().Problem(404, ProblemCatalogue.StoreNotOnboarded, ProblemCatalogue.NoContractTerms);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using JasperFx.Events.Projections;
 using Marten;
 using Vendor.Agreements.Stores;
@@ -5,10 +7,28 @@ using Vendor.ServiceDefaults;
 
 namespace Vendor.Agreements.ServiceContracts;
 
-public sealed record ContractView(string StoreId, string ContractId, string Status, DateOnly TermsEffectiveOn, decimal MonthlyFee,
-    string Currency, decimal AtRiskPercent, decimal AtRiskPool, decimal WarningMarginPercent, DateOnly StartsOn, DateOnly EndsOn,
-    double AttributionHours, Headcount Headcount, IReadOnlyList<SlaTarget> Targets, DateOnly? TerminatedOn)
+[Description("店铺当前的合同条款。 / The store's current contract terms.")]
+public sealed record ContractView(
+    [property: Description("店铺 ID。 / The store's id.")] string StoreId,
+    [property: Description("合同 ID。 / The contract's id.")] string ContractId,
+    [property: Description("状态：active、suspended 或 terminated。 / The status: active, suspended or terminated.")] string Status,
+    [property: Description("当前条款的生效日期。 / The date the current terms took effect.")] DateOnly TermsEffectiveOn,
+    [property: Description("月服务费。 / The monthly fee.")] decimal MonthlyFee,
+    [property: Description("币种（ISO 4217）。 / The currency (ISO 4217).")] string Currency,
+    [property: Description("风险金占月费的百分比。 / The share of the fee at risk, in percent.")] decimal AtRiskPercent,
+    [property: Description("风险金 = 月费 × 风险百分比。 / The at-risk pool: fee × at-risk percent.")] decimal AtRiskPool,
+    [property: Description("预警余量：在目标的此百分比内视为 atRisk。 / Within this percent of the target a met metric is atRisk.")] decimal WarningMarginPercent,
+    [property: Description("合同开始日期。 / The first day of the contract.")] DateOnly StartsOn,
+    [property: Description("合同结束日期。 / The last day of the contract.")] DateOnly EndsOn,
+    [property: Description("询单转化归因窗口（小时）。 / The inquiry conversion attribution window, in hours.")] double AttributionHours,
+    [property: Description("承诺的客服人数。 / The committed headcount.")] Headcount Headcount,
+    [property: Description("SLA 目标。 / The SLA targets.")] IReadOnlyList<SlaTarget> Targets,
+    [property: Description("终止日期（未终止为 null）。 / The termination date (null unless terminated).")] DateOnly? TerminatedOn) : IExample<ContractView>
 {
+    public static ContractView Example => new(StoreApi.StoreIdExample, "ct-hz-tea-2026", "active", new DateOnly(2026, 7, 1), 100_000m, "CNY", 10m,
+        10_000m, 10m, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), 72, new Headcount(12, 8, 2),
+        [new SlaTarget("firstResponseSeconds", 20, 20m), new SlaTarget("missedRate", 0.03, 30m), new SlaTarget("satisfactionRate", 0.95, 50m)], null);
+
     public static ContractView Of(ServiceContract c)
     {
         var t = c.Terms;
@@ -17,7 +37,16 @@ public sealed record ContractView(string StoreId, string ContractId, string Stat
     }
 }
 
-public sealed record ContractHistoryEntry(long Version, string Change, DateTimeOffset RecordedAt, object Data);
+[Description("合同的一次变更。 / One change of the contract.")]
+public sealed record ContractHistoryEntry(
+    [property: Description("合同流版本号，从 1 开始。 / The contract stream's version, from 1.")] long Version,
+    [property: Description("变更类型：activated、amended、renewed、suspended、resumed 或 terminated。 / The change: activated, amended, renewed, suspended, resumed or terminated.")] string Change,
+    [property: Description("记录时间（UTC）。 / When it was recorded (UTC).")] DateTimeOffset RecordedAt,
+    [property: Description("变更内容（随变更类型而不同）。 / What changed (its shape depends on the change).")] object Data) : IExample<ContractHistoryEntry>
+{
+    public static ContractHistoryEntry Example => new(2, "renewed", new DateTimeOffset(2026, 11, 20, 2, 30, 0, TimeSpan.Zero),
+        new Dictionary<string, object> { ["storeId"] = StoreApi.StoreIdExample, ["endsOn"] = "2027-12-31" });
+}
 
 public static class ContractsModule
 {
@@ -66,7 +95,13 @@ public static class ContractsModule
                 return TypedResults.Ok(ContractView.Of(current));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithName("GetContract").WithSummary("The store's current contract terms (ops, or the store's key).").ProducesProblem(404);
+            .StoreFacing().StoreTag("Contracts", "合同：店铺的服务合同条款与变更历史（只读）。 / Contracts: the store's service contract terms and their history (read-only).")
+            .WithName("GetContract").WithSummary("The store's current contract terms (ops, or the store's key).")
+            .WithDescription("店铺当前的合同条款：费用、风险金、SLA 目标及分配、人数承诺和期限。\n\n" +
+                             "The store's current contract terms: fee, at-risk pool, SLA targets and their allocations, headcount and term.")
+            .Produces<ContractView>(200)
+            .ResponseHeader(200, "ETag", "合同流版本，变更时改变。 / The contract stream's version; it changes with every change.", "\"3\"")
+            .Problem(404, ProblemCatalogue.NotFound);
 
         contract.MapGet("/history", async Task<IResult> (string storeId, IQuerySession session, CancellationToken ct) =>
             {
@@ -76,7 +111,12 @@ public static class ContractsModule
                     e.EventTypeName.Replace("contract.", "").Replace(".v1", ""), e.Timestamp, e.Data)));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithName("GetContractHistory").WithSummary("Every change of the store's contract, oldest first.").ProducesProblem(404);
+            .StoreFacing().StoreTag("Contracts", "合同：店铺的服务合同条款与变更历史（只读）。 / Contracts: the store's service contract terms and their history (read-only).")
+            .WithName("GetContractHistory").WithSummary("Every change of the store's contract, oldest first.")
+            .WithDescription("店铺合同的每次变更（生效、修订、续约、暂停、恢复、终止），按时间先后。\n\n" +
+                             "Every change of the store's contract (activated, amended, renewed, suspended, resumed, terminated), oldest first.")
+            .Produces<IReadOnlyList<ContractHistoryEntry>>(200)
+            .Problem(404, ProblemCatalogue.NotFound);
     }
 
     private static async Task<IResult> Change(string storeId, IDocumentStore store, HttpContext http, TimeProvider clock,

@@ -1,10 +1,20 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using JasperFx.Events;
 
 namespace Vendor.Agreements.ServiceContracts;
 
-public sealed record Headcount(int Presales, int Aftersales, int Hotline);
+[Description("承诺的客服人数。 / The committed headcount.")]
+public sealed record Headcount(
+    [property: Description("售前人数。 / Pre-sales agents.")] int Presales,
+    [property: Description("售后人数。 / After-sales agents.")] int Aftersales,
+    [property: Description("热线人数。 / Hotline agents.")] int Hotline);
 
-public sealed record SlaTarget(string Metric, double Target, decimal AllocationPercent);
+[Description("合同中的一个 SLA 目标。 / One SLA target of the contract.")]
+public sealed record SlaTarget(
+    [property: Description("指标名。 / The metric's name.")] string Metric,
+    [property: Description("目标值：比率为 0-1，时间为秒。 / The target: rates 0-1, times in seconds.")] double Target,
+    [property: Description("未达标时扣除的风险金百分比。 / The share of the at-risk pool a miss costs, in percent.")] decimal AllocationPercent);
 
 /// <summary>The terms of a service contract (服务合同). Percent fields are percents: 10 is 10 %.</summary>
 public sealed record ContractTerms(

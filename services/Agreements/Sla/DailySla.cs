@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using Marten;
 using Vendor.Agreements.Ingestion;
 using Vendor.Agreements.ServiceContracts;
@@ -7,9 +9,26 @@ using Vendor.ServiceDefaults;
 namespace Vendor.Agreements.Sla;
 
 /// <summary>One store-local day of a store: its conversations and every pinned metric with the target and status of the terms in force that day.</summary>
-public sealed record SlaDay(DateOnly Date, long Conversations, IReadOnlyList<MetricFigure> Metrics);
+[Description("店铺的一个本地日。 / One store-local day.")]
+public sealed record SlaDay(
+    [property: Description("店铺本地日期。 / The store-local date.")] DateOnly Date,
+    [property: Description("当天开始的对话数。 / Conversations that started that day.")] long Conversations,
+    [property: Description("当天的每个指标，按当天生效的合同条款。 / Every metric of the day, under that day's contract terms.")] IReadOnlyList<MetricFigure> Metrics);
 
-public sealed record DailySlaFigures(string StoreId, DateOnly From, DateOnly To, IReadOnlyList<SlaDay> Days);
+[Description("按日的 SLA 指标序列。 / The SLA metrics day by day.")]
+public sealed record DailySlaFigures(
+    [property: Description("店铺 ID。 / The store's id.")] string StoreId,
+    [property: Description("起始日期（店铺本地，含）。 / The first store-local date (inclusive).")] DateOnly From,
+    [property: Description("结束日期（店铺本地，含）。 / The last store-local date (inclusive).")] DateOnly To,
+    [property: Description("从 from 到 to 的每一天，按顺序。 / Every day from..to, in order.")] IReadOnlyList<SlaDay> Days) : IExample<DailySlaFigures>
+{
+    public static DailySlaFigures Example => new(StoreApi.StoreIdExample, new DateOnly(2026, 11, 11), new DateOnly(2026, 11, 11), [
+        new SlaDay(new DateOnly(2026, 11, 11), 2_310, [
+            new MetricFigure("firstResponseSeconds", 31.5, 20, "missed", 2_204),
+            new MetricFigure("missedRate", 0.018, 0.03, "met", 2_310),
+        ]),
+    ]);
+}
 
 /// <summary>The per-day series behind the dashboard's trend charts, served from the per-store/day rollups (sla_daily).</summary>
 public static class DailySla
@@ -46,10 +65,16 @@ public static class DailySla
                     Series(fromDate, toDate, days, day => contract?.TermsOn(day))));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithTags("SLA").WithName("GetDailySla")
+            .StoreFacing().StoreTag("SLA", "SLA 指标：按店铺本地日期统计的响应、漏接、解决、转化、满意度和质检指标。 / SLA figures: response, missed, resolution, conversion, satisfaction and QC metrics over store-local dates.").WithName("GetDailySla")
+            .WithDescription("from 到 to（含，最多 92 天）的每个店铺本地日：对话数和每个固定指标，按当天生效的合同条款给出目标与状态。\n\n" +
+                             "Each store-local day from..to (inclusive, at most 92 days): its conversations and every pinned metric with the " +
+                             "target and status of the terms in force that day.")
+            .Parameter("from", "起始日期 yyyy-MM-dd（店铺本地，含；必填）。 / The first date, yyyy-MM-dd (store-local, inclusive; required).", "2026-11-11")
+            .Parameter("to", "结束日期 yyyy-MM-dd（店铺本地，含；必填，不早于 from）。 / The last date, yyyy-MM-dd (store-local, inclusive; required, not before from).", "2026-11-11")
+            .Produces<DailySlaFigures>(200)
             .WithSummary("Each store-local day from..to (inclusive, at most 92 days): conversations and every pinned metric with the " +
                          "target and status of that day's terms (ops, or the store's key).")
-            .WithDescription("按日 SLA 指标带 ETag；带 If-None-Match 轮询，未变化时返回 304（无正文）。\n\n" +
-                             "The answer carries an ETag; poll with If-None-Match and an unchanged answer is a 304 without a body.")
-            .Produces<DailySlaFigures>(200).Produces(304).ProducesValidationProblem().ProducesProblem(404);
+            .Produces(304)
+            .ResponseHeader(200, "ETag", "本答复的版本标签，轮询时放入 If-None-Match。 / This answer's version tag: send it back in If-None-Match when polling.", "\"daily-7kx0Yf1kV9mZr8QeT4bNw\"")
+            .ProducesValidationProblem().Problem(404, ProblemCatalogue.StoreNotOnboarded);
 }

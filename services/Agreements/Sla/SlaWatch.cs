@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using JasperFx.Events;
 using Marten;
 using Vendor.Agreements.Ingestion;
@@ -23,7 +25,13 @@ public sealed record SlaMonth(string Id, IReadOnlyDictionary<string, string> Sta
     public SlaMonth Apply(SlaStatusChanged e) => this with { Statuses = new Dictionary<string, string>(Statuses) { [e.Metric] = e.To } };
 }
 
-public sealed record MetricFigure(string Metric, double? Actual, double? Target, string? Status, long Sample);
+[Description("一个 SLA 指标在期间内的实际值、目标与状态。 / One SLA metric over the period: actual, target and status.")]
+public sealed record MetricFigure(
+    [property: Description("指标名：firstResponseSeconds、responseSeconds、threeMinuteResponseRate、missedRate、resolutionRate、inquiryConversionRate、satisfactionRate 或 qcScore。 / The metric: firstResponseSeconds, responseSeconds, threeMinuteResponseRate, missedRate, resolutionRate, inquiryConversionRate, satisfactionRate or qcScore.")] string Metric,
+    [property: Description("实际值：比率为 0-1 的小数，时间为秒；无数据时为 null。 / The actual value: rates are fractions 0-1, times are seconds; null when there is nothing to measure.")] double? Actual,
+    [property: Description("合同目标（合同未设目标时为 null）。 / The contract's target (null when the contract sets none).")] double? Target,
+    [property: Description("状态：met、atRisk（达标但接近目标）、missed 或 noData；无目标时为 null。 / The status: met, atRisk (met but within the warning margin), missed or noData; null without a target.")] string? Status,
+    [property: Description("计算所依据的对话（或评价、质检）数量。 / How many conversations (or ratings, reviews) the figure is measured over.")] long Sample);
 
 public static class SlaWatch
 {

@@ -74,7 +74,7 @@ public static class StoresModule
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(412);
     }
 
-    public static IResult NotOnboarded(string storeId) => Problems.NotFound($"Store '{storeId}' is not onboarded.");
+    public static IResult NotOnboarded(string storeId) => Problems.NotFound($"Store '{storeId}' is not onboarded.", ProblemCatalogue.StoreNotOnboarded);
 
     private static IResult Stored(HttpContext http, Store store, bool created)
     {

@@ -1,10 +1,23 @@
+using Vendor.ServiceDefaults.OpenApi;
+using System.ComponentModel;
 using JasperFx.Events;
 using Vendor.ServiceDefaults;
 
 namespace Vendor.Quality.Feedback;
 
 /// <summary>The body of POST /api/quality/stores/{storeId}/feedback.</summary>
-public sealed record FileFeedback(string? Kind, string? Severity, string? ConversationId, string? AgentId, string? ArticleId, string? Text);
+[Description("店铺提交的反馈。 / Feedback a store files.")]
+public sealed record FileFeedback(
+    [property: Description("类型：complaint（投诉）、wrongAnswer（答错）、process（流程）或 praise（表扬）。 / The kind: complaint, wrongAnswer, process or praise.")] string? Kind,
+    [property: Description("紧急程度：critical 或 normal。 / The severity: critical or normal.")] string? Severity,
+    [property: Description("相关对话 ID（可选）。 / The conversation it is about (optional).")] string? ConversationId,
+    [property: Description("相关客服 ID（可选）。 / The agent it is about (optional).")] string? AgentId,
+    [property: Description("相关知识库文章 ID（可选，答错时有用）。 / The knowledge-base article it is about (optional; useful with wrongAnswer).")] string? ArticleId,
+    [property: Description("反馈内容。 / What the store has to say.")] string? Text) : IExample<FileFeedback>
+{
+    public static FileFeedback Example => new("wrongAnswer", "critical", "tb-20261118-000123", "agent-lin", "kb-return-policy",
+        "客服告诉买家定制茶礼盒支持七天无理由退货，但定制商品不支持，请纠正话术。");
+}
 
 public sealed record AssignFeedback(string? Assignee, string? Note);
 
@@ -12,7 +25,12 @@ public sealed record RespondToFeedback(string? Text);
 
 public sealed record ResolveFeedback(string? Action, string? Note);
 
-public sealed record ReopenFeedback(string? Reason);
+[Description("重新打开已解决反馈的理由。 / Why resolved feedback is reopened.")]
+public sealed record ReopenFeedback(
+    [property: Description("重新打开的理由。 / Why it is reopened.")] string? Reason) : IExample<ReopenFeedback>
+{
+    public static ReopenFeedback Example => new("同样的问题昨天又出现了，买家再次被告知可以退货。");
+}
 
 public sealed record SetFeedbackDueHours(double? CriticalHours, double? NormalHours);
 

@@ -1,3 +1,5 @@
+using Vendor.ServiceDefaults.OpenApi;
+using System.ComponentModel;
 namespace Vendor.Quality.Feedback;
 
 public static class FeedbackKinds
@@ -107,16 +109,43 @@ public sealed record FeedbackItem(string Id, string FeedbackId, string StoreId, 
 }
 
 /// <summary>What a store sees of its feedback: responses and the action taken, never the assignee, internal notes or who filed it.</summary>
-public sealed record StoreFeedbackView(string FeedbackId, string StoreId, string Kind, string Severity, string? ConversationId, string? AgentId,
-    string? ArticleId, string Text, string Status, DateTimeOffset ReceivedAt, DateTimeOffset DueAt, bool Overdue,
-    IReadOnlyList<StoreFeedbackResponse> Responses, string? Action, DateTimeOffset? ResolvedAt, IReadOnlyList<StoreFeedbackReopening> Reopenings)
+[Description("店铺看到的一条反馈。 / A piece of feedback as the store sees it.")]
+public sealed record StoreFeedbackView(
+    [property: Description("反馈 ID。 / The feedback's id.")] string FeedbackId,
+    [property: Description("店铺 ID。 / The store's id.")] string StoreId,
+    [property: Description("类型：complaint、wrongAnswer、process 或 praise。 / The kind: complaint, wrongAnswer, process or praise.")] string Kind,
+    [property: Description("紧急程度：critical 或 normal。 / The severity: critical or normal.")] string Severity,
+    [property: Description("相关对话 ID。 / The conversation it is about.")] string? ConversationId,
+    [property: Description("相关客服 ID。 / The agent it is about.")] string? AgentId,
+    [property: Description("相关文章 ID。 / The article it is about.")] string? ArticleId,
+    [property: Description("反馈内容。 / What the store wrote.")] string Text,
+    [property: Description("状态：open、assigned 或 resolved。 / The status: open, assigned or resolved.")] string Status,
+    [property: Description("受理时间。 / When it was received.")] DateTimeOffset ReceivedAt,
+    [property: Description("处理期限。 / When it is due.")] DateTimeOffset DueAt,
+    [property: Description("是否已超期未解决。 / Whether it is past due unresolved.")] bool Overdue,
+    [property: Description("服务商给店铺的回复。 / The vendor's responses to the store.")] IReadOnlyList<StoreFeedbackResponse> Responses,
+    [property: Description("解决时采取的措施。 / The action taken when resolved.")] string? Action,
+    [property: Description("解决时间。 / When it was resolved.")] DateTimeOffset? ResolvedAt,
+    [property: Description("店铺重新打开的记录。 / The store's reopenings.")] IReadOnlyList<StoreFeedbackReopening> Reopenings) : IExample<StoreFeedbackView>
 {
+    public static StoreFeedbackView Example => new("fb-0193b7c2a1d47e0f8c2b5d6e7f8a9b0c", StoreApi.StoreIdExample, "wrongAnswer", "critical",
+        "tb-20261118-000123", "agent-lin", "kb-return-policy", "客服告诉买家定制茶礼盒支持七天无理由退货，但定制商品不支持，请纠正话术。", "resolved",
+        new DateTimeOffset(2026, 11, 18, 9, 30, 0, TimeSpan.FromHours(8)), new DateTimeOffset(2026, 11, 18, 9, 30, 0, TimeSpan.FromHours(8)).AddHours(4), false, [new StoreFeedbackResponse("已核实，已对该客服进行话术辅导。", new DateTimeOffset(2026, 11, 18, 9, 30, 0, TimeSpan.FromHours(8)).AddHours(1))],
+        "更新了退货政策文章并通知全组客服。", new DateTimeOffset(2026, 11, 18, 9, 30, 0, TimeSpan.FromHours(8)).AddHours(2), []);
+
     public static StoreFeedbackView Of(FeedbackItem f, DateTimeOffset now) =>
         new(f.FeedbackId, f.StoreId, f.Kind, f.Severity, f.ConversationId, f.AgentId, f.ArticleId, f.Text, f.Status, f.ReceivedAt, f.DueAt,
             f.PastDue(now), [.. f.Responses.Select(r => new StoreFeedbackResponse(r.Text, r.At))], f.Action, f.ResolvedAt,
             [.. f.Reopenings.Select(r => new StoreFeedbackReopening(r.Reason, r.At, r.DueAt))]);
 }
 
-public sealed record StoreFeedbackResponse(string Text, DateTimeOffset At);
+[Description("服务商给店铺的一条回复。 / One response of the vendor to the store.")]
+public sealed record StoreFeedbackResponse(
+    [property: Description("回复内容。 / The response.")] string Text,
+    [property: Description("回复时间。 / When it was given.")] DateTimeOffset At);
 
-public sealed record StoreFeedbackReopening(string Reason, DateTimeOffset At, DateTimeOffset DueAt);
+[Description("店铺重新打开反馈的一次记录。 / One reopening of the feedback by the store.")]
+public sealed record StoreFeedbackReopening(
+    [property: Description("重新打开的理由。 / Why it was reopened.")] string Reason,
+    [property: Description("重新打开的时间。 / When it was reopened.")] DateTimeOffset At,
+    [property: Description("重新打开后的处理期限。 / When it is due again.")] DateTimeOffset DueAt);

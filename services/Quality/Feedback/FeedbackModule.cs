@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using System.Text;
 using JasperFx.Events.Projections;
 using Marten;
@@ -7,9 +9,23 @@ using Vendor.ServiceDefaults;
 namespace Vendor.Quality.Feedback;
 
 /// <summary>A page of a store's feedback, newest first; <see cref="NextCursor"/> fetches the next page (null: the last one).</summary>
-public sealed record FeedbackPage<T>(IReadOnlyList<T> Items, string? NextCursor);
+[Description("一页反馈。 / One page of feedback.")]
+public sealed record FeedbackPage<T>(
+    [property: Description("本页的反馈，最新的在前。 / This page's feedback, newest first.")] IReadOnlyList<T> Items,
+    [property: Description("下一页的游标（最后一页为 null）。 / The cursor of the next page (null on the last page).")] string? NextCursor) : IExample<FeedbackPage<T>>
+{
+    public static FeedbackPage<T> Example =>
+        typeof(T) == typeof(StoreFeedbackView) ? new FeedbackPage<T>([(T)(object)StoreFeedbackView.Example], "MjAyNi0xMS0xOFQwMTozMDowMC4wMDAwMDAwKzAwOjAwfGZiLTAxOTNiN2MyYTFkNDdlMGY4YzJiNWQ2ZTdmOGE5YjBj") : new([], null);
+}
 
-public sealed record FeedbackFiled(string FeedbackId, DateTimeOffset DueAt, string? KnowledgeTaskId);
+[Description("已受理的反馈。 / Feedback received.")]
+public sealed record FeedbackFiled(
+    [property: Description("反馈 ID。 / The feedback's id.")] string FeedbackId,
+    [property: Description("处理期限（紧急 4 小时、普通 48 小时，除非店铺设置另有规定）。 / When it is due (4 hours critical, 48 normal, unless the store's settings say otherwise).")] DateTimeOffset DueAt,
+    [property: Description("答错类反馈开启的知识库任务 ID（其他为 null）。 / The knowledge-base task a wrong answer opened (null otherwise).")] string? KnowledgeTaskId) : IExample<FeedbackFiled>
+{
+    public static FeedbackFiled Example => new("fb-0193b7c2a1d47e0f8c2b5d6e7f8a9b0c", new DateTimeOffset(2026, 11, 18, 9, 30, 0, TimeSpan.FromHours(8)).AddHours(48), "kbt-0193b7c2a1d47e0f8c2b5d6e7f8a9b0d");
+}
 
 public static class FeedbackModule
 {
@@ -73,7 +89,11 @@ public static class FeedbackModule
                     new FeedbackFiled(feedbackId, received.DueAt, received.KnowledgeTaskId));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
             .WithName("FileFeedback")
+            .WithDescription("店铺提交反馈（投诉、答错、流程、表扬；紧急或普通），紧急 4 小时、普通 48 小时内处理（店铺设置可另定）。涉及对话的投诉或答错会优先质检；答错会开启知识库任务。\n\nThe store files feedback (complaint, wrongAnswer, process, praise; critical or normal), due in 4 / 48 hours unless its settings say otherwise. A complaint or wrong answer naming a conversation puts it first in the QC queue; a wrong answer opens a knowledge-base task.")
+            .Produces<FeedbackFiled>(201)
+            .ResponseHeader(201, "ETag", "反馈的版本（重新打开时用于 If-Match）。 / The feedback's version (for If-Match when reopening).", "\"1\"")
             .WithSummary("A store files feedback (complaint, wrongAnswer, process, praise; critical or normal), due in 4 / 48 hours unless its settings say otherwise (store key or ops). A complaint or wrong answer naming a conversation puts it at the head of the QC queue; a wrong answer opens a knowledge-base task.")
             .ProducesValidationProblem();
 
@@ -96,7 +116,13 @@ public static class FeedbackModule
                     : TypedResults.Ok(new FeedbackPage<StoreFeedbackView>([.. items.Select(f => StoreFeedbackView.Of(f, now))], next));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithName("ListFeedback").WithSummary("The store's feedback, newest first, by status (open, assigned, resolved, unresolved), a page at a time with a cursor (store key: what the store sees; ops: everything).")
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
+            .WithName("ListFeedback")
+            .WithDescription("本店的反馈，最新的在前，按状态筛选，用游标分页。\n\nThe store's feedback, newest first, by status, a page at a time with a cursor.")
+            .Parameter("status", "只列此状态（可选）：open、assigned、resolved、unresolved。 / Only this status (optional): open, assigned, resolved, unresolved.", "unresolved")
+            .Parameter("cursor", "上一页返回的 nextCursor（第一页省略）。 / The nextCursor of the page before (absent for the first page).", "MjAyNi0xMS0xOFQwMTozMDowMC4wMDAwMDAwKzAwOjAwfGZiLTAxOTNiN2MyYTFkNDdlMGY4YzJiNWQ2ZTdmOGE5YjBj")
+            .Parameter("limit", "每页条数，1-100，默认 20。 / Items a page, 1-100, default 20.", "20")
+            .Produces<FeedbackPage<StoreFeedbackView>>(200).WithSummary("The store's feedback, newest first, by status (open, assigned, resolved, unresolved), a page at a time with a cursor (store key: what the store sees; ops: everything).")
             .ProducesValidationProblem();
 
         store.MapGet("/summary", async Task<IResult> (string storeId, string? month, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
@@ -111,7 +137,11 @@ public static class FeedbackModule
                 return TypedResults.Ok(FeedbackSummaries.Of(storeId, first, items, now));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithName("FeedbackSummary").WithSummary("The month's feedback of the store (received that month, Asia/Shanghai months): received, resolved, resolved in time, overdue, median hours to resolve, in total and by kind.")
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
+            .WithName("FeedbackSummary")
+            .WithDescription("本店某月收到的反馈（Asia/Shanghai 月份）：收到、解决、按期解决、超期、解决时长中位数，合计及按类型。\n\nThe store's feedback received in a month (Asia/Shanghai months): received, resolved, resolved in time, overdue, median hours to resolve, in total and by kind.")
+            .Parameter("month", "月份 yyyy-MM（可选，默认本月）。 / The month, yyyy-MM (optional, default this month).", "2026-11")
+            .Produces<FeedbackMonthSummary>(200).WithSummary("The month's feedback of the store (received that month, Asia/Shanghai months): received, resolved, resolved in time, overdue, median hours to resolve, in total and by kind.")
             .ProducesValidationProblem();
 
         store.MapGet("/{feedbackId}", async Task<IResult> (string storeId, string feedbackId, IQuerySession session, TimeProvider clock, HttpContext http,
@@ -123,7 +153,12 @@ public static class FeedbackModule
                 return http.Caller().IsOps ? TypedResults.Ok(item) : TypedResults.Ok(StoreFeedbackView.Of(item, clock.GetUtcNow()));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithName("GetFeedback").WithSummary("One piece of feedback with its responses (store key: what the store sees; ops: with assignee and internal notes).")
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
+            .WithName("GetFeedback")
+            .WithDescription("本店的一条反馈及服务商的回复、措施和重新打开记录。\n\nOne piece of the store's feedback with the vendor's responses, the action taken and its reopenings.")
+            .Parameter("feedbackId", "反馈 ID。 / The feedback's id.", "fb-0193b7c2a1d47e0f8c2b5d6e7f8a9b0c")
+            .Produces<StoreFeedbackView>(200)
+            .ResponseHeader(200, "ETag", "反馈的版本（重新打开时用于 If-Match）。 / The feedback's version (for If-Match when reopening).", "\"3\"").WithSummary("One piece of feedback with its responses (store key: what the store sees; ops: with assignee and internal notes).")
             .ProducesProblem(404);
 
         store.MapPost("/{feedbackId}/reopen", async Task<IResult> (string storeId, string feedbackId, ReopenFeedback command, IDocumentStore documents,
@@ -137,7 +172,11 @@ public static class FeedbackModule
                 return result;
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .WithName("ReopenFeedback").WithSummary("The store reopens resolved feedback with a reason; it is due again from now (store key or ops; If-Match honoured).")
+            .StoreFacing().StoreTag("Feedback", "反馈：店铺提交投诉、答错、流程问题或表扬，并跟进处理结果。 / Feedback: the store files complaints, wrong answers, process issues or praise, and follows them up.")
+            .WithName("ReopenFeedback")
+            .WithDescription("店铺说明理由后重新打开已解决的反馈；从现在起重新计算期限。可带 If-Match。\n\nThe store reopens resolved feedback with a reason; it is due again from now. If-Match is honoured.")
+            .Parameter("feedbackId", "反馈 ID。 / The feedback's id.", "fb-0193b7c2a1d47e0f8c2b5d6e7f8a9b0c")
+            .Produces<StoreFeedbackView>(200).WithSummary("The store reopens resolved feedback with a reason; it is due again from now (store key or ops; If-Match honoured).")
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
 
         // Triage by ops: each a change of the item with its own command (If-Match honoured).

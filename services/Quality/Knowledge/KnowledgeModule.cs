@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using JasperFx;
 using JasperFx.Events.Projections;
 using Marten;
@@ -136,25 +138,34 @@ public static class KnowledgeModule
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409);
 
         // Store routes: a store key reads and proposes for its own store only (RequireCaller checks {storeId}).
-        var storeKb = app.MapGroup("/api/quality/stores/{storeId}").WithTags("Knowledge").RequireCaller(Roles.Ops, Roles.Store);
+        var storeKb = app.MapGroup("/api/quality/stores/{storeId}").RequireCaller(Roles.Ops, Roles.Store).StoreFacing().StoreTag("Knowledge", "知识库：店铺与共享的已发布文章、快捷回复，以及店铺提交的修改建议。 / The knowledge base: the store's and the shared published articles, quick replies, and the store's proposals.");
 
         storeKb.MapGet("/knowledge/articles", async (string storeId, string? kind, string? tag, IQuerySession session, CancellationToken ct) =>
                 TypedResults.Ok((await ForStoreAsync(session, storeId, ct))
                     .Where(a => (kind is null || a.Kind == kind) && (tag is null || a.Published!.Tags.Contains(tag)))
                     .Select(PublishedArticleView.Of).OrderBy(a => a.Kind, StringComparer.Ordinal).ThenBy(a => a.Title, StringComparer.Ordinal)))
-            .WithName("ListStoreArticles").WithSummary("The published articles a store's agents work with: its own and the shared ones (ops, store).");
+            .WithName("ListStoreArticles").WithSummary("The published articles a store's agents work with: its own and the shared ones (ops, store).")
+            .WithDescription("店铺客服使用的已发布文章：本店的和共享的，按类型和标题排序。\n\nThe published articles the store's agents work with, its own and the shared ones, by kind and title.")
+            .Parameter("kind", "只列此类型（可选）：product、policy、platformRule、script、quickReply、case。 / Only this kind (optional): product, policy, platformRule, script, quickReply, case.", "policy")
+            .Parameter("tag", "只列带此标签的（可选）。 / Only those with this tag (optional).", "退货")
+            .Produces<IReadOnlyList<PublishedArticleView>>(200);
 
         storeKb.MapGet("/knowledge/articles/{articleId}", async Task<IResult> (string storeId, string articleId, IQuerySession session,
                 CancellationToken ct) =>
                 await session.LoadAsync<Article>(Article.StreamKey(articleId), ct) is { InForce: true } article && article.AppliesTo(storeId)
                     ? TypedResults.Ok(PublishedArticleView.Of(article))
                     : NoArticle(articleId))
-            .WithName("GetStoreArticle").WithSummary("A published article of the store or a shared one (ops, store); 404 for any other.").ProducesProblem(404);
+            .WithName("GetStoreArticle").WithSummary("A published article of the store or a shared one (ops, store); 404 for any other.")
+            .WithDescription("本店或共享的一篇已发布文章；其他店铺的、草稿或已下线的文章一律 404。\n\nA published article of the store or a shared one; another store's, a draft or a retired one is 404.")
+            .Parameter("articleId", "文章 ID。 / The article's id.", "kb-return-policy")
+            .Produces<PublishedArticleView>(200).Problem(404);
 
         storeKb.MapGet("/quick-replies", async (string storeId, IQuerySession session, CancellationToken ct) =>
                 TypedResults.Ok((await ForStoreAsync(session, storeId, ct)).Where(a => a.Kind == ArticleKinds.QuickReply)
                     .Select(QuickReplyView.Of).OrderBy(q => q.Shortcut, StringComparer.Ordinal)))
-            .WithName("ListQuickReplies").WithSummary("The store's quick replies with the shared ones, by shortcut, for the agents' chat tool (ops, store).");
+            .WithName("ListQuickReplies").WithSummary("The store's quick replies with the shared ones, by shortcut, for the agents' chat tool (ops, store).")
+            .WithDescription("本店和共享的快捷回复，按快捷键排序，供客服聊天工具使用。\n\nThe store's quick replies with the shared ones, by shortcut, for the agents' chat tool.")
+            .Produces<IReadOnlyList<QuickReplyView>>(200);
 
         storeKb.MapPost("/knowledge/proposals", async Task<IResult> (string storeId, ProposeArticle command, IDocumentStore store, TimeProvider clock,
                 HttpContext http, CancellationToken ct) =>
@@ -177,7 +188,9 @@ public static class KnowledgeModule
                 return TypedResults.Created($"/api/quality/stores/{storeId}/knowledge/proposals/{proposalId}", ProposalView.Of(proposal!));
             })
             .WithName("ProposeArticle").WithSummary("A store proposes a new article or a change to one of its own (ops, store); ops accept or reject it.")
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409);
+            .WithDescription("店铺提议一篇新文章，或修改本店的一篇文章；服务商审核后采纳或拒绝。\n\nThe store proposes a new article or a change to one of its own; the vendor accepts or rejects it.")
+            .Produces<ProposalView>(201)
+            .ProducesValidationProblem().Problem(404).Problem(409);
 
         storeKb.MapGet("/knowledge/proposals", async (string storeId, string? status, IQuerySession session, CancellationToken ct) =>
             {
@@ -185,14 +198,20 @@ public static class KnowledgeModule
                 if (status is not null) query = query.Where(p => p.Status == status);
                 return TypedResults.Ok((await query.ToListAsync(ct)).OrderByDescending(p => p.SubmittedAt).Select(ProposalView.Of));
             })
-            .WithName("ListStoreProposals").WithSummary("The store's proposals and their outcomes, newest first (ops, store).");
+            .WithName("ListStoreProposals").WithSummary("The store's proposals and their outcomes, newest first (ops, store).")
+            .WithDescription("本店的修改建议及其结果，最新的在前。\n\nThe store's proposals and their outcomes, newest first.")
+            .Parameter("status", "只列此状态（可选）：pending、accepted、rejected。 / Only this status (optional): pending, accepted, rejected.", "pending")
+            .Produces<IReadOnlyList<ProposalView>>(200);
 
         storeKb.MapGet("/knowledge/proposals/{proposalId}", async Task<IResult> (string storeId, string proposalId, IQuerySession session,
                 CancellationToken ct) =>
                 await session.LoadAsync<Proposal>(Proposal.StreamKey(proposalId), ct) is { } proposal && proposal.StoreId == storeId
                     ? TypedResults.Ok(ProposalView.Of(proposal))
                     : NoProposal(proposalId))
-            .WithName("GetStoreProposal").WithSummary("One of the store's proposals with its outcome (ops, store); 404 for another store's.").ProducesProblem(404);
+            .WithName("GetStoreProposal").WithSummary("One of the store's proposals with its outcome (ops, store); 404 for another store's.")
+            .WithDescription("本店的一条修改建议及其结果；其他店铺的建议为 404。\n\nOne of the store's proposals with its outcome; another store's is 404.")
+            .Parameter("proposalId", "建议 ID。 / The proposal's id.", "kp-0193b7c2a1d47e0f8c2b5d6e7f8a9b0e")
+            .Produces<ProposalView>(200).Problem(404);
 
         ops.MapGet("/stores/{storeId}/knowledge/compliance", async (string storeId, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
             {
@@ -345,9 +364,23 @@ public sealed record ArticleView(string ArticleId, string? StoreId, string Kind,
 }
 
 /// <summary>A published article as stores and agents read it: the version in force only.</summary>
-public sealed record PublishedArticleView(string ArticleId, string? StoreId, bool Shared, string Kind, int Version, string Title, string Body,
-    IReadOnlyList<string> Tags, bool Critical, string? Shortcut, DateTimeOffset PublishedAt)
+[Description("一篇已发布的知识库文章。 / A published knowledge-base article.")]
+public sealed record PublishedArticleView(
+    [property: Description("文章 ID。 / The article's id.")] string ArticleId,
+    [property: Description("所属店铺（共享文章为 null）。 / The store it belongs to (null for a shared article).")] string? StoreId,
+    [property: Description("是否为所有店铺共享的文章。 / Whether every store shares it.")] bool Shared,
+    [property: Description("类型：product、policy、platformRule、script、quickReply 或 case。 / The kind: product, policy, platformRule, script, quickReply or case.")] string Kind,
+    [property: Description("已发布的版本号。 / The published version.")] int Version,
+    [property: Description("标题。 / The title.")] string Title,
+    [property: Description("正文。 / The body.")] string Body,
+    [property: Description("标签。 / The tags.")] IReadOnlyList<string> Tags,
+    [property: Description("是否为必读（关键）文章。 / Whether it is critical (a must-read).")] bool Critical,
+    [property: Description("快捷回复的快捷键（其他类型为 null）。 / The quick reply's shortcut (null for other kinds).")] string? Shortcut,
+    [property: Description("发布时间。 / When it was published.")] DateTimeOffset PublishedAt) : IExample<PublishedArticleView>
 {
+    public static PublishedArticleView Example => new("kb-return-policy", StoreApi.StoreIdExample, false, "policy", 3, "退货政策",
+        "未拆封茶叶支持七天无理由退货；定制礼盒不支持无理由退货。", ["退货", "售后"], true, null, new DateTimeOffset(2026, 11, 18, 9, 30, 0, TimeSpan.FromHours(8)));
+
     public static PublishedArticleView Of(Article a)
     {
         var v = a.Published!;
@@ -355,8 +388,18 @@ public sealed record PublishedArticleView(string ArticleId, string? StoreId, boo
     }
 }
 
-public sealed record QuickReplyView(string Shortcut, string ArticleId, int Version, string Title, string Body, bool Shared, IReadOnlyList<string> Tags)
+[Description("一条快捷回复。 / A quick reply.")]
+public sealed record QuickReplyView(
+    [property: Description("快捷键。 / The shortcut.")] string Shortcut,
+    [property: Description("文章 ID。 / The article's id.")] string ArticleId,
+    [property: Description("已发布的版本号。 / The published version.")] int Version,
+    [property: Description("标题。 / The title.")] string Title,
+    [property: Description("回复内容。 / The reply's text.")] string Body,
+    [property: Description("是否为共享的快捷回复。 / Whether it is shared by every store.")] bool Shared,
+    [property: Description("标签。 / The tags.")] IReadOnlyList<string> Tags) : IExample<QuickReplyView>
 {
+    public static QuickReplyView Example => new("/fahuo", "kb-qr-shipping", 2, "发货时间", "亲，下午四点前付款当天发顺丰，一般两天内送达～", false, ["发货"]);
+
     public static QuickReplyView Of(Article a)
     {
         var v = a.Published!;
@@ -364,10 +407,27 @@ public sealed record QuickReplyView(string Shortcut, string ArticleId, int Versi
     }
 }
 
-public sealed record ProposalView(string ProposalId, string StoreId, string? ArticleId, string Kind, string Title, string Body,
-    IReadOnlyList<string> Tags, bool Critical, string? Shortcut, string Status, DateTimeOffset SubmittedAt, DateTimeOffset? DecidedAt, string? Reason,
-    string? PublishedArticleId, int? PublishedVersion)
+[Description("店铺的一条修改建议及其结果。 / One of the store's proposals with its outcome.")]
+public sealed record ProposalView(
+    [property: Description("建议 ID。 / The proposal's id.")] string ProposalId,
+    [property: Description("店铺 ID。 / The store's id.")] string StoreId,
+    [property: Description("要修改的文章 ID（新文章为 null）。 / The article to change (null for a new article).")] string? ArticleId,
+    [property: Description("文章类型。 / The article's kind.")] string Kind,
+    [property: Description("标题。 / The title.")] string Title,
+    [property: Description("正文。 / The body.")] string Body,
+    [property: Description("标签。 / The tags.")] IReadOnlyList<string> Tags,
+    [property: Description("是否为必读文章。 / Whether the article is critical.")] bool Critical,
+    [property: Description("快捷回复的快捷键。 / The quick reply's shortcut.")] string? Shortcut,
+    [property: Description("状态：pending、accepted 或 rejected。 / The status: pending, accepted or rejected.")] string Status,
+    [property: Description("提交时间。 / When it was submitted.")] DateTimeOffset SubmittedAt,
+    [property: Description("处理时间。 / When it was decided.")] DateTimeOffset? DecidedAt,
+    [property: Description("拒绝理由。 / Why it was rejected.")] string? Reason,
+    [property: Description("采纳后发布的文章 ID。 / The article published when accepted.")] string? PublishedArticleId,
+    [property: Description("采纳后发布的版本号。 / The version published when accepted.")] int? PublishedVersion) : IExample<ProposalView>
 {
+    public static ProposalView Example => new("kp-0193b7c2a1d47e0f8c2b5d6e7f8a9b0e", StoreApi.StoreIdExample, "kb-return-policy", "policy", "退货政策",
+        "未拆封茶叶支持七天无理由退货；定制礼盒、已开封茶叶不支持无理由退货。", ["退货"], true, null, "pending", new DateTimeOffset(2026, 11, 18, 9, 30, 0, TimeSpan.FromHours(8)), null, null, null, null);
+
     public static ProposalView Of(Proposal p) => new(p.ProposalId, p.StoreId, p.ArticleId, p.Kind, p.Title, p.Body, p.Tags, p.Critical, p.Shortcut,
         p.Status, p.SubmittedAt, p.DecidedAt, p.Reason, p.PublishedArticleId, p.PublishedVersion);
 }

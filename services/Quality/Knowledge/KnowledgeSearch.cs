@@ -1,3 +1,5 @@
+using Vendor.ServiceDefaults.OpenApi;
+using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -11,7 +13,14 @@ namespace Vendor.Quality.Knowledge;
 public sealed record SearchDocument(string ArticleId, int Version, string? StoreId, string Kind, string Title, string Body,
     IReadOnlyList<string> Tags, string? Shortcut);
 
-public sealed record SearchHit(string ArticleId, string Title, string Kind, string? StoreId, string Snippet, double Score);
+[Description("一条搜索结果。 / One search hit.")]
+public sealed record SearchHit(
+    [property: Description("文章 ID。 / The article's id.")] string ArticleId,
+    [property: Description("标题。 / The title.")] string Title,
+    [property: Description("类型。 / The kind.")] string Kind,
+    [property: Description("所属店铺（共享文章为 null）。 / The store it belongs to (null when shared).")] string? StoreId,
+    [property: Description("命中的片段。 / The matching snippet.")] string Snippet,
+    [property: Description("相关度，越大越相关。 / The relevance: higher is more relevant.")] double Score);
 
 /// <summary>One indexed unit: a lower-cased Latin word or number, a CJK character bigram, or the last CJK character of a run.</summary>
 public sealed record SearchToken(string Lexeme, int Position);

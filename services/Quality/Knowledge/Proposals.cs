@@ -1,3 +1,5 @@
+using Vendor.ServiceDefaults.OpenApi;
+using System.ComponentModel;
 using JasperFx.Events;
 using Vendor.ServiceDefaults;
 
@@ -44,8 +46,19 @@ public sealed record Proposal(string Id, string ProposalId, string StoreId, stri
 }
 
 /// <summary>The body of POST /api/quality/stores/{storeId}/knowledge/proposals: a new article, or (with articleId) a change to one.</summary>
-public sealed record ProposeArticle(string? ArticleId, string? Kind, string? Title, string? Body, IReadOnlyList<string?>? Tags, bool? Critical,
-    string? Shortcut);
+[Description("店铺提出的新文章或对本店文章的修改。 / A new article, or a change to one of the store's own, proposed by the store.")]
+public sealed record ProposeArticle(
+    [property: Description("要修改的本店文章 ID（提议新文章时省略）。 / The store's article to change (absent for a new one).")] string? ArticleId,
+    [property: Description("类型：product、policy、platformRule、script、quickReply 或 case。 / The kind: product, policy, platformRule, script, quickReply or case.")] string? Kind,
+    [property: Description("标题。 / The title.")] string? Title,
+    [property: Description("正文。 / The body.")] string? Body,
+    [property: Description("标签。 / The tags.")] IReadOnlyList<string?>? Tags,
+    [property: Description("是否为必读文章。 / Whether it is critical (a must-read).")] bool? Critical,
+    [property: Description("快捷回复的快捷键（quickReply 必填）。 / The shortcut (required for a quickReply).")] string? Shortcut) : IExample<ProposeArticle>
+{
+    public static ProposeArticle Example => new("kb-return-policy", "policy", "退货政策",
+        "未拆封茶叶支持七天无理由退货；定制礼盒、已开封茶叶不支持无理由退货。", ["退货"], true, null);
+}
 
 public sealed record RejectProposal(string? Reason);
 

@@ -1,9 +1,17 @@
+using System.ComponentModel;
+using Vendor.ServiceDefaults.OpenApi;
 using Marten;
 using Vendor.ServiceDefaults;
 
 namespace Vendor.Quality.Knowledge;
 
-public sealed record SearchResults(IReadOnlyList<SearchHit> Items);
+[Description("搜索结果，最相关的在前。 / Search results, most relevant first.")]
+public sealed record SearchResults(
+    [property: Description("命中的文章。 / The articles found.")] IReadOnlyList<SearchHit> Items) : IExample<SearchResults>
+{
+    public static SearchResults Example => new([new SearchHit("kb-return-policy", "退货政策", "policy", StoreApi.StoreIdExample,
+        "未拆封茶叶支持七天无理由退货；定制礼盒不支持无理由退货。", 0.82)]);
+}
 
 /// <summary>
 /// The search's own connection pool (<see cref="KnowledgeSearch.DataSource"/>), one per process, and how many searches may run in
@@ -66,7 +74,13 @@ public static class SearchModule
         quality.MapGet("/stores/{storeId}/knowledge", (string storeId, string? q, string? kind, int? limit, KnowledgeSearchDatabase database, CancellationToken ct) =>
                 SearchAsync(database, q, storeId, kind, limit, ct))
             .RequireCaller(Roles.Ops, Roles.Store)
+            .StoreFacing().StoreTag("Knowledge", "知识库：店铺与共享的已发布文章、快捷回复，以及店铺提交的修改建议。 / The knowledge base: the store's and the shared published articles, quick replies, and the store's proposals.")
             .WithName("SearchStoreKnowledge")
+            .WithDescription("在本店和共享的已发布文章中搜索（中文按字词匹配），最相关的在前。\n\nSearch the store's own and the shared published articles (Chinese matched by characters and words), most relevant first.")
+            .Parameter("q", "搜索词（必填，最多 100 个字符）。 / The search terms (required, at most 100 characters).", "退货")
+            .Parameter("kind", "只搜此类型（可选）。 / Only this kind (optional).", "policy")
+            .Parameter("limit", "最多返回条数，1-50，默认 10。 / At most this many hits, 1-50, default 10.", "10")
+            .Produces<SearchResults>(200)
             .WithSummary("Search the store's own and the shared published articles, most relevant first (ops or the store's key).")
             .ProducesValidationProblem().ProducesProblem(403);
     }
