@@ -1,19 +1,23 @@
 using System.Net;
 using Vendor.EndToEnd.Tests.Hardening;
+using Vendor.EndToEnd.Tests.Webhooks;
+using Vendor.Testing;
 using Vendor.StoreClient;
 
 namespace Vendor.EndToEnd.Tests.StoreApi;
 
 /// <summary>
 /// A store's integration, written the way a store's engineer would: with the C# client generated at build time from the store
-/// document (tests/Vendor.StoreClient), through the gateway, with the keys a store is given.
+/// document (tests/Vendor.StoreClient), through the gateway, with the keys a store is given; webhooks reach a local receiver that
+/// verifies their signatures with the StandardWebhooks package.
 /// </summary>
-public class StoreClientJourneyTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+public class StoreClientJourneyTests(WebhookPlatform fixture) : IClassFixture<WebhookPlatform>
 {
     private const string StoreId = "journey-tea";
+    private readonly PlatformFixture platform = fixture.Platform;
 
     [Fact]
-    public async Task A_store_ingests_with_its_ingest_key_and_reads_its_figures_report_and_csv_with_its_store_key()
+    public async Task A_store_ingests_with_its_ingest_key_reads_its_figures_report_and_csv_and_receives_its_signed_webhook()
     {
         await Seeds.StoreAsync(platform.Client(PlatformFixture.OpsKey), StoreId, conversations: 0);
         var ingestHttp = platform.Client((await platform.IssueKey("ingest", StoreId)).Secret);
@@ -54,8 +58,25 @@ public class StoreClientJourneyTests(PlatformFixture platform) : IClassFixture<P
         var contract = await store.GetContractAsync(StoreId);
         Assert.Equal(3, contract.Targets.Count);
 
-        // TODO(webhooks): register a webhook with the store key (client.RegisterWebhookAsync or as the webhooks branch names it),
-        // receive its "test" event at a local receiver and verify the Standard Webhooks signature — added when that branch merges.
+        var explained = await store.ExplainConversationAsync(StoreId, "j-2");
+        Assert.True(explained.Missed);
+        Assert.Null(explained.FirstResponseSeconds);
+        var missedPage = await store.ListConversationsAsync(StoreId, "2026-11-01", "2026-11-30", "missed", null, null);
+        Assert.Equal(["j-2"], missedPage.Items.Select(i => i.ConversationId));
+
+        var hook = await store.RegisterWebhookAsync(StoreId, new RegisterWebhook
+        {
+            Url = fixture.Receiver.Url("journey"), Events = ["sla.breached", "report.ready"],
+        });
+        Assert.StartsWith("whsec_", hook.Secret);
+        fixture.Receiver.Expect("journey", hook.Secret);
+        var queued = await store.TestWebhookAsync(StoreId, hook.WebhookId);
+        var call = (await Eventually.Until(() => Task.FromResult(fixture.Receiver.CallsTo("journey")), c => c.Count >= 1,
+            TimeSpan.FromSeconds(30), "the test event at the store's receiver"))[0];
+        Assert.True(call.Verified, "the Standard Webhooks signature verifies with the secret the store was given");
+        Assert.Contains("\"type\":\"test\"", call.Body);
+        var listed = await store.ListWebhooksAsync(StoreId);
+        Assert.Contains(listed, w => w.WebhookId == hook.WebhookId && w.Deliveries.Any(d => d.DeliveryId == queued.DeliveryId));
     }
 
     [Fact]
