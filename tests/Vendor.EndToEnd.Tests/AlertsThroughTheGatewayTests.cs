@@ -201,6 +201,21 @@ public class AlertsThroughTheGatewayTests(AlertsPlatform fixture) : IClassFixtur
         Assert.Equal("ops-bootstrap", change.GetProperty("acknowledgedBy").GetString());
         Assert.Contains(await ListAsync("?status=acknowledged"), a => a.GetProperty("alertId").GetString() == alertId);
         Assert.DoesNotContain(await ListAsync("?status=open"), a => a.GetProperty("alertId").GetString() == alertId);
+
+        // Faster answers bring the month's mean under the target: Agreements publishes SlaRecovered and the alert resolves by itself.
+        var fast = Enumerable.Range(2, 9).Select(i => new
+        {
+            conversationId = $"c{i}", channel = "chat", kind = "presales", rating = "satisfied", resolved = true,
+            messages = new object[]
+            {
+                new { at = at.AddSeconds(i).ToString("o"), from = "customer", text = "在吗？" },
+                new { at = at.AddSeconds(i + 5).ToString("o"), from = "agent", agentId = "a-1", text = "在的亲" },
+            },
+        });
+        (await _ops.PostAsJsonAsync($"/api/sla/stores/{storeId}/conversations", new { conversations = fast })).EnsureSuccessStatusCode();
+        var resolved = (await stream.NextAlertAsync(alertId, a => a.GetProperty("status").GetString() == "resolved")).Data;
+        Assert.Equal("critical", resolved.GetProperty("severity").GetString());
+        Assert.Contains(await ListAsync("?status=resolved"), a => a.GetProperty("alertId").GetString() == alertId);
     }
 
     [Fact]

@@ -149,4 +149,37 @@ public class DashboardAlertRulesTests
         Assert.Null(StaffingAlerts.FeedbackIdOf("store:acme"));
         Assert.Null(StaffingAlerts.FeedbackIdOf(null));
     }
+
+    private static IReadOnlyList<object> Recovered(DashboardAlert? current, DateTimeOffset at, string previous = "missed") =>
+        DashboardAlertRules.OnSlaRecovered(current, new SlaRecovered("acme-tmall", "2026-12", "missedRate", previous, 0.02, 0.03, at), Now);
+
+    [Fact]
+    public void A_recovery_resolves_the_metric_alert_and_a_later_crossing_reopens_it()
+    {
+        var breached = After(null, Sla(null, true, 0.05, Now))!;
+        var resolved = After(breached, [Assert.IsType<DashboardAlertResolved>(Assert.Single(Recovered(breached, Now.AddMinutes(10))))])!;
+        Assert.Equal(("resolved", "critical"), (resolved.Status, resolved.Severity));
+        Assert.Equal(Now.AddMinutes(10), resolved.SourceAt);
+        Assert.Empty(Recovered(resolved, Now.AddMinutes(11)));
+
+        // A breach message detected before the recovery (late, out of order) leaves it resolved; a new one reopens it.
+        Assert.Empty(Sla(resolved, true, 0.05, Now.AddMinutes(5)));
+        var reopened = After(resolved, [Assert.IsType<DashboardAlertChanged>(Assert.Single(Sla(resolved, false, 0.029, Now.AddMinutes(20))))])!;
+        Assert.Equal(("open", "warning", (DateTimeOffset?)null), (reopened.Status, reopened.Severity, reopened.ResolvedAt));
+    }
+
+    [Fact]
+    public void A_recovery_older_than_what_the_alert_shows_changes_nothing()
+    {
+        var breached = After(null, Sla(null, true, 0.05, Now.AddMinutes(30)))!;
+        Assert.Empty(Recovered(breached, Now.AddMinutes(10)));
+    }
+
+    [Fact]
+    public void A_recovery_that_overtook_its_raise_leaves_a_resolved_alert_the_late_raise_cannot_open()
+    {
+        var tombstone = After(null, Recovered(null, Now.AddMinutes(10), previous: "atRisk"))!;
+        Assert.Equal(("resolved", "warning", "slaAtRisk"), (tombstone.Status, tombstone.Severity, tombstone.Kind));
+        Assert.Empty(Sla(tombstone, false, 0.029, Now));
+    }
 }

@@ -70,6 +70,16 @@ public sealed class SlaBreachedAlertConsumer(IDocumentSession session, TimeProvi
             current => DashboardAlertRules.OnSla(current, m.StoreId, m.Month, m.Metric, m.Actual, m.Target, true, m.DetectedAt, _clock.GetUtcNow()), ct);
 }
 
+/// <summary>The metric is met again: its alert resolves.</summary>
+public sealed class SlaRecoveredAlertConsumer(IDocumentSession session, TimeProvider clock) : IdempotentConsumer<SlaRecovered>(session, clock)
+{
+    private readonly TimeProvider _clock = clock;
+
+    protected override Task Handle(SlaRecovered m, IDocumentSession session, CancellationToken ct) =>
+        AlertChanges.StageAsync(session, DashboardAlertRules.SlaAlertId(m.StoreId, m.Month, m.Metric),
+            current => DashboardAlertRules.OnSlaRecovered(current, m, _clock.GetUtcNow()), ct);
+}
+
 public sealed class FeedbackOverdueAlertConsumer(IDocumentSession session, TimeProvider clock)
     : IdempotentConsumer<StoreFeedbackOverdue>(session, clock)
 {

@@ -31,6 +31,7 @@ public static class AlertsModule
     {
         bus.AddConsumer<SlaAtRiskAlertConsumer>();
         bus.AddConsumer<SlaBreachedAlertConsumer>();
+        bus.AddConsumer<SlaRecoveredAlertConsumer>();
         bus.AddConsumer<FeedbackOverdueAlertConsumer>();
         bus.AddConsumer<FeedbackSettledAlertConsumer>();
         bus.AddConsumer<AbsenceSpikeAlertConsumer>();

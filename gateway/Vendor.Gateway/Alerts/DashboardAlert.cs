@@ -33,7 +33,8 @@ public sealed record DashboardAlertChanged(string AlertId, string Severity, stri
 
 public sealed record DashboardAlertAcknowledged(string AlertId, string By, DateTimeOffset At);
 
-public sealed record DashboardAlertResolved(string AlertId, string Reason, DateTimeOffset At);
+/// <summary>The alert resolved; <paramref name="SourceAt"/> (SLA recoveries) is when the source saw it, so an older raise cannot reopen it.</summary>
+public sealed record DashboardAlertResolved(string AlertId, string Reason, DateTimeOffset At, DateTimeOffset? SourceAt = null);
 
 /// <summary>
 /// One alert of the ops dashboard, stream <c>alert:{alertId}</c>, kept as an inline snapshot. Its id is derived from what it is about
@@ -65,7 +66,7 @@ public sealed record DashboardAlert(string Id, string AlertId, string Source, st
 
     public DashboardAlert Apply(DashboardAlertResolved e) => this with
     {
-        Status = AlertStatuses.Resolved, ResolvedAt = e.At, UpdatedAt = e.At, Changes = Changes + 1,
+        Status = AlertStatuses.Resolved, ResolvedAt = e.At, UpdatedAt = e.At, Changes = Changes + 1, SourceAt = e.SourceAt ?? SourceAt,
     };
 
     /// <summary>The alert after more events (what the inline snapshot holds once they commit).</summary>
@@ -103,7 +104,8 @@ public static class DashboardAlertRules
 
     /// <summary>
     /// An SLA metric of a store's month crossed into atRisk (warning) or missed (critical): one alert per store, month and metric. A message
-    /// older than what the alert shows changes nothing (messages may arrive out of order); a worse severity reopens an acknowledged alert.
+    /// older than what the alert shows changes nothing (messages may arrive out of order); a worse severity reopens an acknowledged alert,
+    /// and a crossing detected after the metric had recovered reopens the resolved one.
     /// </summary>
     public static IReadOnlyList<object> OnSla(DashboardAlert? current, string storeId, string month, string metric, double? actual,
         double target, bool breached, DateTimeOffset detectedAt, DateTimeOffset now)
@@ -117,7 +119,29 @@ public static class DashboardAlertRules
         if (current is null)
             return [new DashboardAlertRaised(id, AlertSources.Sla, breached ? "slaBreached" : "slaAtRisk", severity, storeId, title, detail,
                 detectedAt, now)];
+        if (current.Status == AlertStatuses.Resolved)
+            return detectedAt > current.SourceAt ? [new DashboardAlertChanged(id, severity, title, detail, Reopened: true, detectedAt, now)] : [];
         return Change(current, severity, title, detail, detectedAt, now);
+    }
+
+    /// <summary>
+    /// The metric is met again: its alert resolves. A recovery older than what the alert shows changes nothing; one that overtook its
+    /// raise (separate queues, retries) leaves a resolved alert behind, so the late raise, detected earlier, cannot open it.
+    /// </summary>
+    public static IReadOnlyList<object> OnSlaRecovered(DashboardAlert? current, Contracts.SlaRecovered m, DateTimeOffset now)
+    {
+        var id = SlaAlertId(m.StoreId, m.Month, m.Metric);
+        var reason = $"{m.Metric} is met again: {Figure(m.Metric, m.Actual)} vs {Figure(m.Metric, m.Target, target: true)}.";
+        if (current is null)
+        {
+            var breached = m.PreviousStatus == "missed";
+            return [new DashboardAlertRaised(id, AlertSources.Sla, breached ? "slaBreached" : "slaAtRisk",
+                    breached ? AlertSeverities.Critical : AlertSeverities.Warning, m.StoreId, $"{m.StoreId} {m.Metric} recovered",
+                    $"{m.Month}: {m.Metric} recovered before its {m.PreviousStatus} notice arrived.", m.DetectedAt, now),
+                new DashboardAlertResolved(id, reason, now, m.DetectedAt)];
+        }
+        if (current.Status == AlertStatuses.Resolved || m.DetectedAt < current.SourceAt) return [];
+        return [new DashboardAlertResolved(id, reason, now, m.DetectedAt)];
     }
 
     /// <summary>
