@@ -12,7 +12,7 @@ namespace Vendor.ServiceDefaults.OpenApi;
 
 /// <summary>
 /// Per operation of the store document: parameter texts and examples, body examples, the answers the gateway gives before the service
-/// is reached (401, 403, 429, and 413 for bodies), every problem answer described by its codes with an example, response headers.
+/// is reached (401, 403, 429, and 413 and 415 for bodies), every problem answer described by its codes with an example, response headers.
 /// </summary>
 internal static class StoreOperations
 {
@@ -37,7 +37,8 @@ internal static class StoreOperations
 
         operation.Responses ??= new OpenApiResponses();
         var gateway = new List<int> { 401, 403, 429 };
-        if (operation.RequestBody is not null) gateway.Add(413);
+        // A body too large (the gateway's limit) or not JSON (the service refuses any other content type).
+        if (operation.RequestBody is not null) gateway.AddRange([413, 415]);
         foreach (var status in gateway.Where(s => !operation.Responses.ContainsKey(s.ToString())))
             operation.Responses[status.ToString()] = new OpenApiResponse
             {
