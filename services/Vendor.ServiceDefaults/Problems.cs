@@ -10,8 +10,13 @@ public static class Problems
     public static IResult Result(int status, string title, string detail, string? code = null) =>
         TypedResults.Problem(Stamp(new ProblemDetails { Status = status, Title = title, Detail = detail }, status, code));
 
-    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, title: "The request is not valid.");
+    /// <param name="code">A specific 400 code of <see cref="ProblemCatalogue"/> (invalid-cursor, ...); else validation-failed.</param>
+    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors, string? code = null)
+    {
+        var problem = new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Title = "The request is not valid." };
+        Stamp(problem, StatusCodes.Status400BadRequest, code);
+        return TypedResults.ValidationProblem(errors, title: problem.Title, type: problem.Type, extensions: problem.Extensions);
+    }
 
     public static IResult Conflict(string detail) => Result(StatusCodes.Status409Conflict, "Conflict", detail);
 

@@ -172,6 +172,12 @@ public class ConversationsThroughTheGatewayTests(PlatformFixture platform) : ICl
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        // A cursor not given out by the API has its own documented code; a limit that is no number is refused by the framework
+        // (bad-request); the other mistakes are plain validation.
+        var code = query.StartsWith("cursor=", StringComparison.Ordinal) ? "invalid-cursor" : query == "limit=ten" ? "bad-request" : "validation-failed";
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.Equal($"/api/store/problems/{code}", problem.GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await store.GetAsync($"/api/sla/stores/{storeId}/conversations/nope")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync($"/api/sla/stores/nobody-{storeId}/conversations?{Period}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _ops.GetAsync($"/api/sla/stores/nobody-{storeId}/conversations/c1")).StatusCode);

@@ -6,6 +6,7 @@ using Vendor.Agreements.ServiceContracts;
 using Vendor.Agreements.Sla;
 using Vendor.Agreements.Stores;
 using Vendor.ServiceDefaults;
+using Vendor.ServiceDefaults.OpenApi;
 
 namespace Vendor.Agreements.Explain;
 
@@ -56,7 +57,10 @@ public static class ConversationsModule
 
     public static void MapConversationExplanations(this IEndpointRouteBuilder app)
     {
-        var conversations = app.MapGroup("/api/sla/stores/{storeId}/conversations").WithTags("Conversations");
+        var conversations = app.MapGroup("/api/sla/stores/{storeId}/conversations")
+            .StoreTag("Conversations", "会话明细：列出计入 SLA 指标的会话（可按漏接、慢响应等过滤）并逐轮解释单个会话的计量。 / Conversations: " +
+                                       "the conversations behind the SLA figures (filtered to the missed, slow, ... ones) and one conversation " +
+                                       "explained turn by turn.");
 
         conversations.MapGet("/", async Task<IResult> (string storeId, string? from, string? to, string? filter, string? cursor, int? limit,
                 IQuerySession session, CancellationToken ct) =>
@@ -68,7 +72,7 @@ public static class ConversationsModule
                 errors.Check(after is not null, "cursor", "Not a cursor this API gave out: pass nextCursor as it came.");
                 var size = limit ?? DefaultLimit;
                 errors.Check(size is >= 1 and <= MaxLimit, "limit", $"From 1 to {MaxLimit} (default {DefaultLimit}).");
-                if (errors.Any) return Problems.Validation(errors.ToDecision().Errors);
+                if (errors.Any) return Problems.Validation(errors.ToDecision().Errors, after is null ? ProblemCatalogue.InvalidCursor : null);
 
                 var store = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
                 if (store is null) return StoresModule.NotOnboarded(storeId);
@@ -88,7 +92,17 @@ public static class ConversationsModule
                              "there and have converted null. Pages are keyed by conversationId: paging while conversations are ingested shows " +
                              "every conversation present at the first page exactly once. limit defaults to 100, at most 500; nextCursor is null on " +
                              "the last page; a cursor not given out by this API is a 400.")
-            .Produces<ConversationPage>(200).ProducesValidationProblem().ProducesProblem(404);
+            .Parameter("from", "起始日期 yyyy-MM-dd（店铺本地，含；必填）。 / The first date, yyyy-MM-dd (store-local, inclusive; required).", "2026-11-01")
+            .Parameter("to", "结束日期 yyyy-MM-dd（店铺本地，含；必填，不早于 from，最多 366 天）。 / The last date, yyyy-MM-dd (store-local, " +
+                             "inclusive; required, not before from, at most 366 days).", "2026-11-30")
+            .Parameter("filter", "只列某类会话（可选）：missed（漏接）、slow（慢响应）、unresolved（未解决）、unconverted（售前未转化）、" +
+                                 "unsatisfied（不满意）。 / Only one kind (optional): missed, slow, unresolved, unconverted (presales not " +
+                                 "converted) or unsatisfied.", "missed")
+            .Parameter("cursor", "上一页返回的 nextCursor（第一页省略）。 / The nextCursor of the page before (absent for the first page).",
+                Cursor(ConversationItem.MissedExample.ConversationId))
+            .Parameter("limit", $"每页条数，1-{MaxLimit}，默认 {DefaultLimit}。 / Items a page, 1-{MaxLimit}, default {DefaultLimit}.", "100")
+            .Produces<ConversationPage>(200).ProducesValidationProblem().WithMetadata(new ProblemCodesDoc(400, [ProblemCatalogue.InvalidCursor]))
+            .Problem(404, ProblemCatalogue.StoreNotOnboarded);
 
         conversations.MapGet("/{conversationId}", async Task<IResult> (string storeId, string conversationId, IQuerySession session,
                 CancellationToken ct) =>
@@ -111,7 +125,8 @@ public static class ConversationsModule
                              "seconds inside service hours and the closed hours skipped, and the calendar (time zone, hours, holidays and make-up " +
                              "days on its dates, slow threshold) and contract terms (attribution window, targets in force that day) it was " +
                              "measured under. Its numbers are what the SLA figures counted.")
-            .Produces<ConversationExplanation>(200).ProducesProblem(404);
+            .Parameter("conversationId", "会话 ID（导入时提交的 conversationId）。 / The conversation's id, as ingested.", "tb-20261120-000342")
+            .Produces<ConversationExplanation>(200).Problem(404, ProblemCatalogue.StoreNotOnboarded);
     }
 
     private static async Task<(List<ConversationItem> Items, bool More)> PageAsync(IQuerySession session, Store store, DateOnly from, DateOnly to,

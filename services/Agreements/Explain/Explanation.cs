@@ -3,6 +3,7 @@ using Vendor.Agreements.Ingestion;
 using Vendor.Agreements.ServiceContracts;
 using Vendor.Agreements.Sla;
 using Vendor.Agreements.Stores;
+using Vendor.ServiceDefaults.OpenApi;
 
 namespace Vendor.Agreements.Explain;
 
@@ -16,12 +17,26 @@ public sealed record ConversationItem(
     [property: Description("是否慢响应（任一轮超过慢响应阈值） / Slow: some turn was answered after the store's slow threshold.")] bool Slow,
     [property: Description("是否已解决（未标记视为未解决） / Marked resolved (absent counts as not resolved).")] bool Resolved,
     [property: Description("是否转化；仅计入询单转化率的售前会话有值，其余为 null / Converted: paid within the attribution window. Only presales conversations with a customer message count in inquiryConversionRate; null for the others.")] bool? Converted,
-    [property: Description("评价：satisfied、neutral、unsatisfied 或 null / The customer's rating, or null when unrated.")] string? Rating);
+    [property: Description("评价：satisfied、neutral、unsatisfied 或 null / The customer's rating, or null when unrated.")] string? Rating) : IExample<ConversationItem>
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+
+    public static ConversationItem Example => new("tb-20261118-000123", "presales", new DateTimeOffset(2026, 11, 18, 10, 2, 11, China), 37, false,
+        false, true, true, "satisfied");
+
+    /// <summary>A missed one: the customer asked at night and nobody answered.</summary>
+    public static ConversationItem MissedExample => new("tb-20261118-000187", "aftersales", new DateTimeOffset(2026, 11, 18, 23, 41, 5, China), null,
+        true, false, false, null, "unsatisfied");
+}
 
 /// <summary>A page of the list.</summary>
 public sealed record ConversationPage(
     [property: Description("本页会话（按会话 ID 排序） / This page's conversations, ordered by conversationId.")] IReadOnlyList<ConversationItem> Items,
-    [property: Description("下一页游标，最后一页为 null / Pass as cursor for the next page; null on the last page.")] string? NextCursor);
+    [property: Description("下一页游标，最后一页为 null / Pass as cursor for the next page; null on the last page.")] string? NextCursor) : IExample<ConversationPage>
+{
+    public static ConversationPage Example => new([ConversationItem.Example, ConversationItem.MissedExample],
+        ConversationsModule.Cursor(ConversationItem.MissedExample.ConversationId));
+}
 
 /// <summary>One customer turn of an explained conversation.</summary>
 public sealed record TurnExplanation(
@@ -68,7 +83,24 @@ public sealed record ConversationExplanation(
     [property: Description("各轮顾客提问 / Every customer turn, in order.")] IReadOnlyList<TurnExplanation> Turns,
     [property: Description("计量所用服务日历 / The calendar it was measured under.")] CalendarExplanation Calendar,
     [property: Description("计量所用合同条款 / The contract terms it was measured under.")] TermsExplanation Terms,
-    [property: Description("按现行日历与条款重算与已计入数值一致；为 false 时合同在计入后被追溯修改，指标仍按已计入数值，直到会话被重新提交 / True when re-measuring now gives what the figures counted; false when the terms were amended retroactively after it was counted (the figures keep the counted values until the conversation is re-posted).")] bool SameAsCounted);
+    [property: Description("按现行日历与条款重算与已计入数值一致；为 false 时合同在计入后被追溯修改，指标仍按已计入数值，直到会话被重新提交 / True when re-measuring now gives what the figures counted; false when the terms were amended retroactively after it was counted (the figures keep the counted values until the conversation is re-posted).")] bool SameAsCounted) : IExample<ConversationExplanation>
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private static DateTimeOffset At(int day, int hour, int minute, int second) => new(2026, 11, day, hour, minute, second, China);
+
+    /// <summary>Asked Friday evening before closing, answered after the weekend opening: the closed hours are skipped.</summary>
+    public static ConversationExplanation Example => new("tb-20261120-000342", "presales", "chat", At(20, 21, 55, 10), new DateOnly(2026, 11, 20),
+        1_150, false, true, true, true, "neutral", At(20, 21, 55, 10), At(21, 10, 12, 40), At(23, 21, 55, 10),
+        [
+            new TurnExplanation(At(20, 21, 55, 10), At(21, 9, 14, 20), "agent-lin", 1_150, 39_600, true),
+            new TurnExplanation(At(21, 9, 20, 2), At(21, 9, 20, 31), "agent-lin", 29, 0, false),
+        ],
+        new CalendarExplanation("Asia/Shanghai", [new HoursView("09:00", "22:00")], [1, 2, 3, 4, 5, 6, 7], [], [], 60,
+            new DateTimeOffset(2026, 10, 1, 0, 0, 0, China)),
+        new TermsExplanation("ct-hz-tea-2026", 72, [new SlaTarget("firstResponseSeconds", 20, 20m), new SlaTarget("missedRate", 0.03, 30m),
+            new SlaTarget("satisfactionRate", 0.95, 50m)], 10m),
+        true);
+}
 
 /// <summary>The explanation of one stored conversation (pure): the same measurement as ingestion, shown turn by turn.</summary>
 public static class Explanations

@@ -5,7 +5,9 @@ using Vendor.ServiceDefaults;
 
 namespace Vendor.Agreements.Stores;
 
-public sealed record HoursView(string Start, string End);
+public sealed record HoursView(
+    [property: System.ComponentModel.Description("开始时间 HH:mm（店铺当地）。 / The start, HH:mm (store-local).")] string Start,
+    [property: System.ComponentModel.Description("结束时间 HH:mm（店铺当地；不晚于开始即跨午夜）。 / The end, HH:mm (store-local; at or before the start runs past midnight).")] string End);
 
 public sealed record StoreView(string StoreId, string Name, string Platform, string TimeZone, DateTimeOffset OnboardedAt,
     IReadOnlyList<HoursView> ServiceHours, IReadOnlyList<int> OpenDays, IReadOnlyList<DateOnly> Holidays,

@@ -55,7 +55,10 @@ public sealed record Webhook(string Id, string WebhookId, string StoreId, string
 public sealed record RegisterWebhook(
     [property: System.ComponentModel.Description("接收事件的 https 地址 / The https URL events are posted to")] string? Url,
     [property: System.ComponentModel.Description("订阅的事件类型：sla.atRisk、sla.breached、sla.recovered、report.ready、test / Event types to receive")]
-    IReadOnlyList<string>? Events);
+    IReadOnlyList<string>? Events) : Vendor.ServiceDefaults.OpenApi.IExample<RegisterWebhook>
+{
+    public static RegisterWebhook Example => new(WebhookExamples.Url, [WebhookEventTypes.SlaAtRisk, WebhookEventTypes.SlaBreached, WebhookEventTypes.ReportReady]);
+}
 
 public static class WebhookDecisions
 {

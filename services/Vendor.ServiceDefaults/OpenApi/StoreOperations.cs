@@ -12,7 +12,7 @@ namespace Vendor.ServiceDefaults.OpenApi;
 
 /// <summary>
 /// Per operation of the store document: parameter texts and examples, body examples, the answers the gateway gives before the service
-/// is reached (401, 403, 429, and 413 for bodies), every problem answer described by its codes with an example, response headers.
+/// is reached (401, 403, 429, and 413 and 415 for bodies), every problem answer described by its codes with an example, response headers.
 /// </summary>
 internal static class StoreOperations
 {
@@ -37,7 +37,8 @@ internal static class StoreOperations
 
         operation.Responses ??= new OpenApiResponses();
         var gateway = new List<int> { 401, 403, 429 };
-        if (operation.RequestBody is not null) gateway.Add(413);
+        // A body too large (the gateway's limit) or not JSON (the service refuses any other content type).
+        if (operation.RequestBody is not null) gateway.AddRange([413, 415]);
         foreach (var status in gateway.Where(s => !operation.Responses.ContainsKey(s.ToString())))
             operation.Responses[status.ToString()] = new OpenApiResponse
             {
@@ -57,7 +58,7 @@ internal static class StoreOperations
             if (status >= 400)
             {
                 var validation = context.Description.SupportedResponseTypes.Any(r => r.StatusCode == status && r.Type == typeof(HttpValidationProblemDetails));
-                var codes = ProblemCodes(status, validation, context.Metadata<ProblemCodesDoc>());
+                var codes = ProblemCodes(status, validation, ReadByFramework(operation), context.Metadata<ProblemCodesDoc>());
                 response.Description = ProblemText(status, codes);
                 if (status == 429) response.Headers["Retry-After"] = Header("重试前需等待的秒数。 / Seconds to wait before retrying.", 1, JsonSchemaType.Integer);
                 foreach (var (_, media) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
@@ -89,13 +90,21 @@ internal static class StoreOperations
         return JsonValue.Create(example);
     }
 
-    private static IReadOnlyList<string> ProblemCodes(int status, bool validation, IEnumerable<ProblemCodesDoc> declared)
+    private static IReadOnlyList<string> ProblemCodes(int status, bool validation, bool readByFramework, IEnumerable<ProblemCodesDoc> declared)
     {
         var codes = new List<string>();
         codes.AddRange(declared.Where(d => d.Status == status).SelectMany(d => d.Codes));
         codes.Add(validation && status == 400 ? ProblemCatalogue.ValidationFailed : ProblemCatalogue.ForStatus(status));
+        // A body that is not JSON of the right shape, or a number parameter that is not a number, is refused before the endpoint
+        // runs: bad-request, beside the endpoint's own validation-failed.
+        if (status == 400 && readByFramework) codes.Add(ProblemCatalogue.BadRequest);
         return codes.Distinct().ToList();
     }
+
+    /// <summary>The framework parses something of the request before the endpoint sees it: a JSON body or a non-string parameter.</summary>
+    private static bool ReadByFramework(OpenApiOperation operation) =>
+        operation.RequestBody is not null
+        || (operation.Parameters ?? []).Any(p => p.Schema?.Type is { } type && !type.HasFlag(JsonSchemaType.String));
 
     /// <summary>"无权访问 / Forbidden" and one line per code with its explanation in both languages.</summary>
     internal static string ProblemText(int status, IReadOnlyList<string> codes)

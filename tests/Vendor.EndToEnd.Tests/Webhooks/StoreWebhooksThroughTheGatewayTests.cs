@@ -286,8 +286,10 @@ public class StoreWebhooksThroughTheGatewayTests(WebhookPlatform fixture) : ICla
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        Assert.Contains(reason, errors.GetProperty("url")[0].GetString(), StringComparison.OrdinalIgnoreCase);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(reason, problem.GetProperty("errors").GetProperty("url")[0].GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("webhook-url-refused", problem.GetProperty("code").GetString());
+        Assert.Equal("/api/store/problems/webhook-url-refused", problem.GetProperty("type").GetString());
     }
 
     private static readonly SemaphoreSlim Once = new(1);
@@ -323,6 +325,9 @@ public class StoreWebhooksThroughTheGatewayTests(WebhookPlatform fixture) : ICla
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         }
         Assert.True((await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("events[0]", out _));
+        // Wrong events with an acceptable URL are plain validation, not a refused URL.
+        foreach (var response in new[] { none, missing })
+            Assert.Equal("validation-failed", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
     [Fact]
