@@ -151,4 +151,35 @@ public class WebhookDeliveryStoreTests(QuietWebhookAgreements agreements) : ICla
         Assert.Equal(1, await agreements.CountAsync("webhook_id = 'wh_report' AND body LIKE '%\"month\":\"2026-12\"%'"));
         foreach (var replica in replicas) replica.Dispose();
     }
+
+    [Fact]
+    public async Task A_failed_attempt_defers_the_endpoints_other_due_deliveries_and_the_longest_waiting_endpoint_comes_first()
+    {
+        var (first, second, other) = (WebhookDelivery.New("wh_dead", "s-dead", "test", "{}", Now.AddMinutes(-2)),
+            WebhookDelivery.New("wh_dead", "s-dead", "test", "{}", Now.AddMinutes(-1)),
+            WebhookDelivery.New("wh_alive", "s-alive", "test", "{}", Now.AddSeconds(-30)));
+        await using (var session = agreements.Documents.LightweightSession())
+        {
+            WebhookDeliveries.Enqueue(session, first);
+            WebhookDeliveries.Enqueue(session, second);
+            WebhookDeliveries.Enqueue(session, other);
+            await session.SaveChangesAsync();
+        }
+        await using var connection = await Connection();
+        var due = await WebhookDeliveries.DueWebhooksAsync(connection, Now, default);
+        Assert.True(due.IndexOf("wh_dead") < due.IndexOf("wh_alive"), "the endpoint waiting longest is dispatched first");
+
+        var (claimed, claim) = (await WebhookDeliveries.ClaimAsync(connection, "wh_dead", Now, TimeSpan.FromSeconds(30), default))!.Value;
+        Assert.Equal(first.Id, claimed.Id);
+        var retryAt = Now.AddSeconds(5);
+        Assert.True(await WebhookDeliveries.CompleteAsync(connection, claimed with { Attempts = 1, NextAttemptAt = retryAt, LastError = "Timed out" }, claim, default));
+        await WebhookDeliveries.DeferAsync(connection, "wh_dead", retryAt, default);
+
+        // The endpoint is down: its second delivery waits for the same back-off instead of spending another timeout now.
+        Assert.Null(await WebhookDeliveries.ClaimAsync(connection, "wh_dead", Now, TimeSpan.FromSeconds(30), default));
+        Assert.DoesNotContain("wh_dead", await WebhookDeliveries.DueWebhooksAsync(connection, Now, default));
+        Assert.Equal(1, await agreements.CountAsync("id = $1 AND next_attempt_at = $2", second.Id, retryAt.UtcDateTime));
+        Assert.Equal(other.Id, (await WebhookDeliveries.ClaimAsync(connection, "wh_alive", Now, TimeSpan.FromSeconds(30), default))!.Value.Delivery.Id);
+        Assert.NotNull(await WebhookDeliveries.ClaimAsync(connection, "wh_dead", retryAt, TimeSpan.FromSeconds(30), default));
+    }
 }

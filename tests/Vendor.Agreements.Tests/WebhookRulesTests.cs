@@ -56,6 +56,9 @@ public class WebhookRulesTests
     [InlineData("64:ff9b::7f00:1", true)]
     [InlineData("2002:c0a8:0101::1", true)]
     [InlineData("2002:7f00:0001::1", true)]
+    [InlineData("64:ff9b:1::a00:1", true)] // local-use NAT64 (RFC 8215)
+    [InlineData("::ffff:0:a00:1", true)] // SIIT form of 10.0.0.1
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", true)] // Teredo
     public void Only_public_addresses_may_be_webhook_targets(string address, bool blocked)
     {
         var why = WebhookTargets.Blocked(IPAddress.Parse(address));
@@ -107,8 +110,10 @@ public class WebhookRulesTests
         Assert.Single(await WebhookTargets.CheckedAddressesAsync("hooks.example.com", [], new FixedDns("93.184.216.34"), default));
         var rebinding = await Assert.ThrowsAsync<WebhookTargetRefusedException>(() =>
             WebhookTargets.CheckedAddressesAsync("hooks.example.com", [], new FixedDns("93.184.216.34", "10.0.0.5"), default));
-        Assert.Contains("10.0.0.5", rebinding.Message);
-        Assert.Contains("private", rebinding.Message);
+        Assert.Contains("not a public internet address", rebinding.Message);
+        // Neither the address nor its range is told: a store must not map internal names through the refusal.
+        Assert.DoesNotContain("10.0.0.5", rebinding.Message);
+        Assert.DoesNotContain("private", rebinding.Message);
         await Assert.ThrowsAsync<WebhookTargetRefusedException>(() => WebhookTargets.CheckedAddressesAsync("nowhere.example", [], new FixedDns(), default));
         // An allowed host may resolve anywhere.
         Assert.Single(await WebhookTargets.CheckedAddressesAsync("localhost", ["localhost"], new FixedDns("127.0.0.1"), default));

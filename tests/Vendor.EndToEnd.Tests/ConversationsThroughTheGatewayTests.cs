@@ -123,7 +123,11 @@ public class ConversationsThroughTheGatewayTests(PlatformFixture platform) : ICl
         var conversion = Metric(figures, "inquiryConversionRate");
         Assert.Equal(conversion.GetProperty("actual").GetDouble(),
             Math.Round(1 - (double)await Count("unconverted") / conversion.GetProperty("sample").GetInt64(), 4));
-        Assert.Equal(all.Count(i => i.GetProperty("rating").GetString() == "unsatisfied"), await Count("unsatisfied"));
+        // unsatisfied: rated but not satisfied (neutral too), the ratings that lower satisfactionRate.
+        Assert.Equal(all.Count(i => i.GetProperty("rating").GetString() is "unsatisfied" or "neutral"), await Count("unsatisfied"));
+        var satisfaction = Metric(figures, "satisfactionRate");
+        Assert.Equal(satisfaction.GetProperty("actual").GetDouble(),
+            Math.Round(1 - (double)await Count("unsatisfied") / satisfaction.GetProperty("sample").GetInt64(), 4));
         Assert.Equal(all.Count(i => i.GetProperty("slow").GetBoolean()), await Count("slow"));
         Assert.Equal(10, await Count("slow")); // every 2nd and 5th of each eight
         var frts = all.Where(i => i.GetProperty("firstResponseSeconds").ValueKind == JsonValueKind.Number)

@@ -22,7 +22,8 @@ public static class ConversationsModule
     /// <summary>
     /// Each filter is a condition on the very columns the rollups sum, so a filtered list adds up to its figure: missed items /
     /// missedRate's sample = missedRate; unresolved = conversations − resolved; unconverted = presales − converted (aftersales
-    /// conversations are never "unconverted": they are not in inquiryConversionRate); unsatisfied = ratings of "unsatisfied".
+    /// conversations are never "unconverted": they are not in inquiryConversionRate); unsatisfied = rated but not "satisfied" (neutral
+    /// or unsatisfied: the ratings that lower satisfactionRate, so unsatisfied / rated = 1 − satisfactionRate).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> Filters = new Dictionary<string, string>
     {
@@ -30,7 +31,7 @@ public static class ConversationsModule
         ["slow"] = "slow = 1",
         ["unresolved"] = "resolved = 0",
         ["unconverted"] = "presales = 1 AND converted = 0",
-        ["unsatisfied"] = "(body ->> 'rating') = 'unsatisfied'",
+        ["unsatisfied"] = "rated = 1 AND satisfied = 0",
     };
 
     private const string CursorVersion = "1|";
@@ -96,8 +97,9 @@ public static class ConversationsModule
             .Parameter("to", "结束日期 yyyy-MM-dd（店铺本地，含；必填，不早于 from，最多 366 天）。 / The last date, yyyy-MM-dd (store-local, " +
                              "inclusive; required, not before from, at most 366 days).", "2026-11-30")
             .Parameter("filter", "只列某类会话（可选）：missed（漏接）、slow（慢响应）、unresolved（未解决）、unconverted（售前未转化）、" +
-                                 "unsatisfied（不满意）。 / Only one kind (optional): missed, slow, unresolved, unconverted (presales not " +
-                                 "converted) or unsatisfied.", "missed")
+                                 "unsatisfied（有评价但不是满意：一般或不满意，即拉低满意度的会话）。 / Only one kind (optional): missed, slow, unresolved, " +
+                                 "unconverted (presales not converted) or unsatisfied (rated, but not satisfied: neutral or unsatisfied, the " +
+                                 "ratings that lower satisfactionRate).", "missed")
             .Parameter("cursor", "上一页返回的 nextCursor（第一页省略）。 / The nextCursor of the page before (absent for the first page).",
                 Cursor(ConversationItem.MissedExample.ConversationId))
             .Parameter("limit", $"每页条数，1-{MaxLimit}，默认 {DefaultLimit}。 / Items a page, 1-{MaxLimit}, default {DefaultLimit}.", "100")

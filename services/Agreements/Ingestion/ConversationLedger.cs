@@ -45,11 +45,11 @@ public static class ConversationLedger
         -- The conversation list (GET .../conversations) pages by conversation_id, the one key that never moves. The period and
         -- the filters are key columns, checked inside the index, so a page touches about one heap page per conversation it returns
         -- whatever the period (EXPLAIN (ANALYZE, BUFFERS), 200,000 conversations of a store over 90 days: 500-1,800 buffers a page
-        -- of 500, from a month unfiltered to one day of unresolved). The rating is in the body: its filter has a small partial index.
-        CREATE INDEX IF NOT EXISTS conversations_listed ON {Schema}.conversations
-            (store_id, conversation_id, local_date, missed, slow, resolved, presales, converted);
-        CREATE INDEX IF NOT EXISTS conversations_unsatisfied ON {Schema}.conversations (store_id, conversation_id, local_date)
-            WHERE (body ->> 'rating') = 'unsatisfied';
+        -- of 500, from a month unfiltered to one day of unresolved).
+        DROP INDEX IF EXISTS {Schema}.conversations_listed;
+        DROP INDEX IF EXISTS {Schema}.conversations_unsatisfied;
+        CREATE INDEX IF NOT EXISTS conversations_listed_v2 ON {Schema}.conversations
+            (store_id, conversation_id, local_date, missed, slow, resolved, presales, converted, rated, satisfied);
         -- Counts every write of a store's rollups (ingestion, re-posts, QC reviews): the ETags of the SLA answers are made from it.
         CREATE TABLE IF NOT EXISTS {Schema}.ledger_versions (store_id text PRIMARY KEY, version bigint NOT NULL);
         """;

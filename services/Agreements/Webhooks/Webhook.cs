@@ -42,7 +42,8 @@ public sealed record Webhook(string Id, string WebhookId, string StoreId, string
 
     public Webhook Apply(WebhookRemoved e) => this with { Status = WebhookStatus.Removed };
 
-    public Webhook Apply(WebhookDisabled e) => this with { Status = WebhookStatus.Disabled, DisabledReason = e.Reason };
+    // A 410 recorded while the store was removing the webhook must not bring it back as "disabled".
+    public Webhook Apply(WebhookDisabled e) => Status == WebhookStatus.Removed ? this : this with { Status = WebhookStatus.Disabled, DisabledReason = e.Reason };
 
     public bool Active => Status == WebhookStatus.Active;
 

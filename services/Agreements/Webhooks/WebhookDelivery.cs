@@ -98,7 +98,9 @@ public static class WebhookDeliveries
     public static async Task<List<string>> DueWebhooksAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT DISTINCT webhook_id FROM {Table} WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1000", connection)
+            // Longest waiting first: with more due webhooks than sending slots, none is starved by the same few.
+            $"SELECT webhook_id FROM {Table} WHERE status = 'pending' AND next_attempt_at <= $1 GROUP BY webhook_id ORDER BY min(next_attempt_at) LIMIT 1000",
+            connection)
         {
             Parameters = { new() { Value = now.ToUniversalTime() } },
         };
@@ -153,6 +155,21 @@ public static class WebhookDeliveries
             },
         };
         return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>
+    /// The endpoint failed an attempt: its other due deliveries wait until <paramref name="until"/> (the failed one's next attempt)
+    /// instead of each spending a timeout on an endpoint that is down, so a dead endpoint takes a sending slot once per back-off step.
+    /// </summary>
+    public static async Task DeferAsync(NpgsqlConnection connection, string webhookId, DateTimeOffset until, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {Table} SET next_attempt_at = $2 WHERE webhook_id = $1 AND status = 'pending' AND claim IS NULL AND next_attempt_at < $2",
+            connection)
+        {
+            Parameters = { new() { Value = webhookId }, new() { Value = until.ToUniversalTime() } },
+        };
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The latest <paramref name="perWebhook"/> deliveries of each of the store's webhooks, newest first.</summary>

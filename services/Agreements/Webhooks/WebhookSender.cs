@@ -132,26 +132,41 @@ public sealed class WebhookSender : BackgroundService
     private async Task SendWebhookAsync(string webhookId, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(_options.TimeoutSeconds);
-        await using var connection = _documents.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
         while (!ct.IsCancellationRequested)
         {
             // The lease outlasts the attempt's timeout: another replica takes the delivery only when this one has stopped trying.
-            if (await WebhookDeliveries.ClaimAsync(connection, webhookId, _clock.GetUtcNow(), timeout + TimeSpan.FromSeconds(20), ct) is not
-                var (delivery, claim)) return;
+            // A connection is held only around the claim and the outcome, never while the endpoint is answering.
+            (WebhookDelivery Delivery, Guid Claim)? claimed;
+            await using (var connection = await OpenAsync(ct))
+                claimed = await WebhookDeliveries.ClaimAsync(connection, webhookId, _clock.GetUtcNow(), timeout + TimeSpan.FromSeconds(20), ct);
+            if (claimed is not var (delivery, claim)) return;
             Webhook? webhook;
             await using (var query = _documents.QuerySession())
                 webhook = await query.LoadAsync<Webhook>(Webhook.StreamKey(webhookId), ct);
             var outcome = webhook is not { Active: true }
                 ? delivery.Abandoned(null, webhook?.Status == WebhookStatus.Disabled ? "The webhook is disabled." : "The webhook was removed.", attempted: false)
                 : await AttemptAsync(webhook, delivery, timeout, ct);
-            if (!await WebhookDeliveries.CompleteAsync(connection, outcome, claim, ct))
-                _logger.LogWarning("Webhook delivery {Delivery}: the lease ran out before the attempt was recorded", delivery.Id);
+            var failed = outcome.Status == DeliveryStatus.Pending;
+            await using (var connection = await OpenAsync(ct))
+            {
+                if (!await WebhookDeliveries.CompleteAsync(connection, outcome, claim, ct))
+                    _logger.LogWarning("Webhook delivery {Delivery}: the lease ran out before the attempt was recorded", delivery.Id);
+                if (failed) await WebhookDeliveries.DeferAsync(connection, webhookId, outcome.NextAttemptAt, ct);
+            }
             if (outcome.Status != DeliveryStatus.Delivered)
                 _logger.LogInformation("Webhook delivery {Delivery} ({Type}) to {Webhook}: attempt {Attempt} failed: {Error}", delivery.Id, delivery.Type,
                     webhookId, outcome.Attempts, outcome.LastError);
             if (outcome.LastStatusCode == StatusCodes.Status410Gone && webhook is { Active: true }) await DisableAsync(webhook, ct);
+            // The endpoint is failing: it gets its slot back after the back-off, not now.
+            if (failed) return;
         }
+    }
+
+    private async Task<Npgsql.NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = _documents.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        return connection;
     }
 
     /// <summary>One signed POST of the delivery; its outcome as the delivery's next state.</summary>

@@ -56,6 +56,10 @@ public static class WebhookTargets
         if (b.Take(12).All(x => x == 0)) return Embedded(b[12..16], "IPv4-compatible");
         if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b.Skip(4).Take(8).All(x => x == 0)) return Embedded(b[12..16], "NAT64");
         if (b[0] == 0x20 && b[1] == 0x02) return Embedded(b[2..6], "6to4");
+        // Translators a deployment may run: local-use NAT64 (64:ff9b:1::/48, RFC 8215), SIIT (::ffff:0:a.b.c.d), Teredo (2001::/32).
+        if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4] == 0 && b[5] == 1) return "local-use NAT64 (64:ff9b:1::/48)";
+        if (b.Take(8).All(x => x == 0) && b[8] == 0xFF && b[9] == 0xFF && b[10] == 0 && b[11] == 0) return Embedded(b[12..16], "SIIT") ?? "SIIT (::ffff:0:0:0/96)";
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return "Teredo (2001::/32)";
         return null;
     }
 
@@ -101,7 +105,8 @@ public static class WebhookTargets
         if (IsAllowedHost(host, allowedHosts)) return addresses;
         foreach (var address in addresses)
             if (Blocked(address) is { } why)
-                throw new WebhookTargetRefusedException($"'{host}' resolves to {address}, a {why} address: webhooks go to public internet addresses only.");
+                // Neither the address nor its range is echoed: a store must not learn what internal names resolve to.
+                throw new WebhookTargetRefusedException($"'{host}' resolves to an address that is not a public internet address: webhooks go to public internet addresses only.");
         return addresses;
     }
 

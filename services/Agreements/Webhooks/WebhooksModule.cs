@@ -197,7 +197,7 @@ public static class WebhooksModule
         var active = await session.Query<Webhook>().CountAsync(w => w.StoreId == storeId && w.Status == WebhookStatus.Active, ct);
         if (active >= Webhook.MaxPerStore)
             return Problems.Conflict($"A store has at most {Webhook.MaxPerStore} active webhooks; delete one first.");
-        var registered = new WebhookRegistered(WebhookDecisions.NewWebhookId(), storeId, url.ToString(), events, WebhookDecisions.NewSecret(),
+        var registered = new WebhookRegistered(WebhookDecisions.NewWebhookId(), storeId, url.AbsoluteUri, events, WebhookDecisions.NewSecret(),
             clock.GetUtcNow());
         session.Events.StartStream<Webhook>(Webhook.StreamKey(registered.WebhookId), registered);
         await session.SaveChangesAsync(ct);
