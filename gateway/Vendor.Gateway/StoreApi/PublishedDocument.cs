@@ -13,6 +13,9 @@ public sealed class PublishedDocument(IHttpClientFactory http, IConfiguration co
 
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
+    /// <summary>After a failed fetch the last good document is served, and fetched again no sooner than this.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Json, DateTimeOffset At)? _cached;
 
@@ -24,7 +27,19 @@ public sealed class PublishedDocument(IHttpClientFactory http, IConfiguration co
         {
             if (_cached is { } again && clock.GetUtcNow() - again.At < CacheFor) return again.Json;
             var documents = new List<(string, JsonObject)>();
-            foreach (var source in Sources) documents.Add((source, await FetchAsync(source, ct)));
+            try
+            {
+                foreach (var source in Sources) documents.Add((source, await FetchAsync(source, ct)));
+            }
+            catch (Exception e) when (_cached is { } stale && !ct.IsCancellationRequested
+                                      && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidOperationException)
+            {
+                // A service that is down or slow (a deploy, a restart) does not take the published contract down with it, nor
+                // make every reader wait for its own fetch meanwhile.
+                logger.LogWarning("A store document could not be fetched ({Reason}); serving the last good one", e.Message);
+                _cached = (stale.Json, clock.GetUtcNow() - CacheFor + RetryAfterFailure);
+                return stale.Json;
+            }
             JsonObject merged;
             try
             {
