@@ -102,54 +102,38 @@ public class FuzzTests(PlatformFixture platform, ITestOutputHelper output) : ICl
     /// <summary>The status, and what is wrong with the answer (null: nothing).</summary>
     private static async Task<(int Status, string? Problem, string Body)> SendAsync(HttpClient http, Uri gateway, FuzzRequest r, string key, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        HttpResponseMessage response;
+        try
         {
-            HttpResponseMessage response;
+            response = await Seeds.SendPacedAsync(http, () => Seeds.Raw(gateway, r.Method, r.PathAndQuery, key, r.Headers, r.Body, r.ContentType),
+                tries: 20, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return (0, $"NO ANSWER: {e.GetType().Name}: {e.Message}", "");
+        }
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var body = await response.Content.ReadAsStringAsync(ct);
+            var media = response.Content.Headers.ContentType?.MediaType;
+            if (status >= 500) return (status, $"{status} (a 5xx): {Short(body)}", body);
+            if (status is >= 300 and < 400) return (status, $"{status} (a redirect to {response.Headers.Location})", body);
+            if (status < 400) return (status, null, body);
+            if (ServerLevel.Refused(r.PathAndQuery, response, body)) return (status, null, body);
+            if (media != "application/problem+json") return (status, $"{status} with Content-Type {media ?? "(none)"}: {Short(body)}", body);
             try
             {
-                using var message = new HttpRequestMessage(new HttpMethod(r.Method), ExactUris.Of(gateway, r.PathAndQuery));
-                message.Headers.TryAddWithoutValidation("X-Api-Key", key);
-                foreach (var (name, value) in r.Headers) message.Headers.TryAddWithoutValidation(name, value);
-                if (r.Body is not null)
-                {
-                    message.Content = new ByteArrayContent(r.Body);
-                    if (r.ContentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", r.ContentType);
-                }
-                response = await http.SendAsync(message, ct);
+                using var json = JsonDocument.Parse(body);
+                if (json.RootElement.ValueKind != JsonValueKind.Object
+                    || !json.RootElement.TryGetProperty("status", out var st) || st.GetInt32() != status)
+                    return (status, $"{status} problem without its status: {Short(body)}", body);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (JsonException)
             {
-                return (0, $"NO ANSWER: {e.GetType().Name}: {e.Message}", "");
+                return (status, $"{status} problem+json that is not JSON: {Short(body)}", body);
             }
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                if (status == 429 && attempt < 20)
-                {
-                    // The gateway's rate limit asked to wait (Retry-After); the request is sent again.
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
-                    continue;
-                }
-                var body = await response.Content.ReadAsStringAsync(ct);
-                var media = response.Content.Headers.ContentType?.MediaType;
-                if (status >= 500) return (status, $"{status} (a 5xx): {Short(body)}", body);
-                if (status is >= 300 and < 400) return (status, $"{status} (a redirect to {response.Headers.Location})", body);
-                if (status < 400) return (status, null, body);
-                if (ServerLevel.Refused(r.PathAndQuery, response, body)) return (status, null, body);
-                if (media != "application/problem+json") return (status, $"{status} with Content-Type {media ?? "(none)"}: {Short(body)}", body);
-                try
-                {
-                    using var json = JsonDocument.Parse(body);
-                    if (json.RootElement.ValueKind != JsonValueKind.Object
-                        || !json.RootElement.TryGetProperty("status", out var st) || st.GetInt32() != status)
-                        return (status, $"{status} problem without its status: {Short(body)}", body);
-                }
-                catch (JsonException)
-                {
-                    return (status, $"{status} problem+json that is not JSON: {Short(body)}", body);
-                }
-                return (status, null, body);
-            }
+            return (status, null, body);
         }
     }
 

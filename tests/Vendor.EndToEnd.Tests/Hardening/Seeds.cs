@@ -83,16 +83,33 @@ public static class Seeds
     }
 
     /// <summary>Sends a request, waiting out 429s (Retry-After) a bounded number of times: the gateway limits unknown keys per address.</summary>
-    public static async Task<HttpResponseMessage> SendPacedAsync(HttpClient client, Func<HttpRequestMessage> request, int tries = 30)
+    public static async Task<HttpResponseMessage> SendPacedAsync(HttpClient client, Func<HttpRequestMessage> request, int tries = 30,
+        CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var response = await client.SendAsync(request());
+            using var message = request();
+            var response = await client.SendAsync(message, ct);
             if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt >= tries) return response;
             var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
             response.Dispose();
             // Waiting out the rate limit the gateway asked for (Retry-After), not waiting for an effect.
-            await Task.Delay(wait);
+            await Task.Delay(wait, ct);
         }
+    }
+
+    /// <summary>A generated request exactly as written (the path and query sent as they are), with the key, headers and raw body.</summary>
+    public static HttpRequestMessage Raw(Uri gateway, string method, string pathAndQuery, string key,
+        IEnumerable<KeyValuePair<string, string>> headers, byte[]? body, string? contentType)
+    {
+        var message = new HttpRequestMessage(new HttpMethod(method), ExactUris.Of(gateway, pathAndQuery));
+        message.Headers.TryAddWithoutValidation("X-Api-Key", key);
+        foreach (var (name, value) in headers) message.Headers.TryAddWithoutValidation(name, value);
+        if (body is not null)
+        {
+            message.Content = new ByteArrayContent(body);
+            if (contentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        return message;
     }
 }

@@ -98,38 +98,23 @@ public class StoreApiPropertyTests(PlatformFixture platform, ITestOutputHelper o
     private static async Task<(int Status, List<string> Problems)> CheckAsync(HttpClient http, Uri gateway, ApiCall call, string key,
         SchemaValidator validator, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        HttpResponseMessage response;
+        try
         {
-            using var message = new HttpRequestMessage(new HttpMethod(call.Operation.Method), ExactUris.Of(gateway, call.PathAndQuery));
-            message.Headers.TryAddWithoutValidation("X-Api-Key", key);
-            foreach (var (name, value) in call.Headers) message.Headers.TryAddWithoutValidation(name, value);
-            if (call.Body is not null)
-            {
-                message.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(call.Body));
-                if (call.ContentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", call.ContentType);
-            }
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(message, ct);
-            }
-            catch (HttpRequestException e)
-            {
-                return (0, [$"NO ANSWER: {e.Message}"]);
-            }
-            using (response)
-            {
-                var status = (int)response.StatusCode;
-                if (status == 429 && attempt < 20)
-                {
-                    // The rate limit asked to wait (Retry-After); the same request goes again.
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
-                    continue;
-                }
-                var body = await response.Content.ReadAsStringAsync(ct);
-                if (ServerLevel.Refused(call.PathAndQuery, response, body)) return (status, []);
-                return (status, Breaks(call.Operation, response, body, validator));
-            }
+            response = await Seeds.SendPacedAsync(http, () => Seeds.Raw(gateway, call.Operation.Method, call.PathAndQuery, key,
+                call.Headers.Select(h => KeyValuePair.Create(h.Name, h.Value)),
+                call.Body is null ? null : Encoding.UTF8.GetBytes(call.Body), call.ContentType), tries: 20, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            return (0, [$"NO ANSWER: {e.Message}"]);
+        }
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (ServerLevel.Refused(call.PathAndQuery, response, body)) return (status, []);
+            return (status, Breaks(call.Operation, response, body, validator));
         }
     }
 
