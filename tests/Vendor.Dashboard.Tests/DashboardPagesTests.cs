@@ -18,23 +18,12 @@ public sealed class DashboardCollection : ICollectionFixture<DashboardFixture>
 [Collection(DashboardCollection.Name)]
 public class DashboardPagesTests(DashboardFixture platform)
 {
-    private static readonly bool Screenshots = Environment.GetEnvironmentVariable("VENDOR_SCREENSHOTS") == "1";
-
-    private static string ScreenshotFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Vendor.sln"))) dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? ".", "docs", "screenshots");
-    }
-
     private static async Task Check(IPage page, string name)
     {
         var axe = await page.RunAxe();
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
-        if (!Screenshots) return;
-        Directory.CreateDirectory(ScreenshotFolder());
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), $"{name}.png"), FullPage = true });
+        await Screenshots.SaveAsync(page, name);
     }
 
     [Fact]

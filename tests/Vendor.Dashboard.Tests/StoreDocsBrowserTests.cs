@@ -28,8 +28,9 @@ public class StoreDocsBrowserTests(DashboardFixture platform)
         // The document's title and description, and the operations of both services grouped by their tags.
         await Expect(page.GetByText("客服外包平台店铺 API / Vendor store API").First).ToBeVisibleAsync();
         await Expect(page.GetByText("The store's current contract terms", new PageGetByTextOptions { Exact = false }).First).ToBeVisibleAsync();
-        foreach (var tag in new[] { "SLA", "Reports", "Ingestion", "Knowledge", "Feedback" })
+        foreach (var tag in new[] { "SLA", "Reports", "Ingestion", "Conversations", "Webhooks", "Knowledge", "Feedback" })
             await Expect(page.GetByText($"Open Group - {tag}", new PageGetByTextOptions { Exact = true }).First).ToBeAttachedAsync();
+        await Screenshots.SaveAsync(page, "store-api", fullPage: false);
         Assert.DoesNotContain(problems, m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)
                                              || m.StartsWith("failed: " + gateway, StringComparison.Ordinal) || m.Contains(gateway, StringComparison.Ordinal));
     }

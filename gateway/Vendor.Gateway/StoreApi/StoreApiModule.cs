@@ -54,11 +54,19 @@ public static class StoreApiModule
                 : Problems.NotFound($"No problem type '{code}'; GET {ProblemsPath} lists them all."))
             .ExcludeFromDescription();
 
-        app.MapScalarApiReference(DocsPath, o => o
-                .WithTitle("Vendor store API / 店铺 API")
-                .WithOpenApiRoutePattern(DocumentPath)
-                .AddDocument("store", "Vendor store API / 店铺 API")
-                .DisableDefaultFonts())
+        // A store's engineer reads it in their own browser: no telemetry or AI chat calling out to Scalar's servers, no promotion
+        // toolbar or "deploy" flag; only the reference and its request client.
+        app.MapScalarApiReference(DocsPath, o =>
+            {
+                o.WithTitle("Vendor store API / 店铺 API")
+                    .WithOpenApiRoutePattern(DocumentPath)
+                    .AddDocument("store", "Vendor store API / 店铺 API")
+                    .DisableDefaultFonts()
+                    .WithDotNetFlag(false);
+                o.Telemetry = false;
+                o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+                o.Agent = new ScalarAgentOptions { Disabled = true };
+            })
             .ExcludeFromDescription();
     }
 }

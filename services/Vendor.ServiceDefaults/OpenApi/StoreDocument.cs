@@ -10,18 +10,23 @@ internal static class StoreDocument
     public const string Title = "客服外包平台店铺 API / Vendor store API";
 
     public const string Description =
-        "面向客户店铺的接口：SLA 指标、月度报告（JSON 与 CSV）、合同、对话导入，以及知识库与反馈。\n\n" +
-        "**认证**：每个请求在 `X-Api-Key` 请求头中携带 API 密钥。`store` 密钥只读本店数据，`ingest` 密钥只可导入本店对话；" +
+        "面向客户店铺的接口：SLA 指标、月度报告（JSON 与 CSV）、合同、对话导入、指标背后的会话明细与逐轮解释、Webhook 事件通知，以及知识库与反馈。\n\n" +
+        "**认证**：每个请求在 `X-Api-Key` 请求头中携带 API 密钥。`store` 密钥读取本店数据并管理本店 Webhook，`ingest` 密钥只可导入本店对话；" +
         "路径中的 `{storeId}` 必须是密钥绑定的店铺。\n\n" +
-        "**速率限制**：每个密钥一个令牌桶；超限返回 429 与 `Retry-After`，每个应答都带 `RateLimit-Policy` 与 `RateLimit` 头。\n\n" +
+        "**速率限制**：每个密钥一个令牌桶（每个客户端地址另有一个）；超限返回 429 与 `Retry-After`，每个应答都带 `RateLimit-Policy` 与 `RateLimit` 头。\n\n" +
+        "**轮询**：SLA 指标与报告带 `ETag`，带 `If-None-Match` 再次请求，未变化时返回 304。\n\n" +
+        "**Webhook**：事件按 Standard Webhooks 签名（`webhook-id`、`webhook-timestamp`、`webhook-signature`），失败后退避重试 24 小时。\n\n" +
         "**错误**：所有错误都是 `application/problem+json`，带稳定的 `code` 与 `type`（`/api/store/problems/{code}` 说明每个代码）。\n\n" +
         "---\n\n" +
         "The API for client stores: SLA figures, the monthly report (JSON and CSV), the contract, conversation ingestion, the " +
-        "knowledge base and feedback.\n\n" +
-        "**Authentication**: every request carries an API key in the `X-Api-Key` header. A `store` key reads its own store's data, an " +
+        "conversations behind the figures and each one explained turn by turn, webhooks, the knowledge base and feedback.\n\n" +
+        "**Authentication**: every request carries an API key in the `X-Api-Key` header. A `store` key reads its own store's data and manages its webhooks, an " +
         "`ingest` key may only post its store's conversations; the path's `{storeId}` must be the key's store.\n\n" +
-        "**Rate limits**: one token bucket per key; over it the answer is 429 with `Retry-After`, and every answer carries the " +
+        "**Rate limits**: one token bucket per key (and one per client address); over either the answer is 429 with `Retry-After`, and every answer carries the " +
         "`RateLimit-Policy` and `RateLimit` headers.\n\n" +
+        "**Polling**: SLA figures and reports carry an `ETag`; ask again with `If-None-Match` and an unchanged answer is a 304.\n\n" +
+        "**Webhooks**: events are signed the Standard Webhooks way (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and " +
+        "retried with back-off for 24 hours.\n\n" +
         "**Errors**: every error is `application/problem+json` with a stable `code` and a `type` (`/api/store/problems/{code}` " +
         "explains each code).";
 
