@@ -10,7 +10,10 @@ using Npgsql;
 
 namespace Vendor.ServiceDefaults;
 
-/// <summary>Turns what escapes an endpoint into problem+json: a clear 4xx for the caller's mistakes, a bare 500 otherwise.</summary>
+/// <summary>
+/// Turns what escapes an endpoint into problem+json: a clear 4xx for the caller's mistakes, a 503 with Retry-After while the database
+/// cannot be reached (nothing was stored; the caller retries), a bare 500 otherwise.
+/// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
@@ -26,16 +29,44 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                     $"The Content-Type names charset '{charset}', which is not a known encoding; send UTF-8 JSON."),
             _ when RefusedByPostgres(exception) is { } refused => (StatusCodes.Status400BadRequest, "Bad request", refused),
+            _ when DatabaseUnreachable(exception) =>
+                (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                    "The database cannot be reached just now; nothing was changed. Retry after the time given in Retry-After."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong; the error was logged."),
         };
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = RetryAfterSeconds;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    private const string RetryAfterSeconds = "5";
+
+    /// <summary>
+    /// The database is down or unreachable (a broken or refused connection, a timeout, the server shutting down or refusing
+    /// connections) rather than refusing this request's data.
+    /// </summary>
+    internal static bool DatabaseUnreachable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException postgres:
+                    // Class 08 (connection exception), admin/crash shutdown, cannot connect now, too many connections.
+                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                           || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                               or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections;
+                case NpgsqlException { IsTransient: true }:
+                    return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The charset of the request's Content-Type when .NET knows no encoding by that name; null otherwise.</summary>
