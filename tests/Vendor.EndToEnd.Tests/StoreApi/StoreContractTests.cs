@@ -188,7 +188,7 @@ public class StoreContractTests(PlatformFixture platform, ITestOutputHelper outp
 
     private static string LintFolder => Path.Combine(RepositoryRoot, "tests", "Vendor.EndToEnd.Tests", "openapi-lint");
 
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, string directory)
+    internal static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, string directory)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments)
         {
