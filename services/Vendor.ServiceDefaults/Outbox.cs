@@ -62,6 +62,7 @@ public sealed class OutboxPublisher : SubscriptionBase
             async (x, ct) =>
             {
                 var message = x.Message!;
+                using var trace = TraceContext.StartPublish(x.Event);
                 await _bus.Publish(message, message.GetType(), context => context.MessageId = x.Event.Id, ct);
             }), cancellationToken);
 

@@ -89,6 +89,7 @@ public static class ServiceDefaultsExtensions
                     configure: o => o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
                 options.Schema.For<ProcessedMessage>().Identity(m => m.Id);
                 options.Projections.LeadershipPollingTime = 1000;
+                TraceContext.Configure(options);
                 setup.Marten?.Invoke(options);
             })
             .UseLightweightSessions();
@@ -170,7 +171,7 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
-                .AddSource("MassTransit", "Marten"))
+                .AddSource("MassTransit", "Marten", TraceContext.Source.Name))
             .UseOtlpExporter();
     }
 
