@@ -30,7 +30,12 @@ public abstract class IdempotentConsumer<T>(IDocumentSession session, TimeProvid
         catch (Exception e) when (IsDuplicate(e))
         {
             // A concurrent delivery of the same message committed first: already handled.
+            return;
         }
+        // Real elapsed time against the sender's clock (a test's fake clock would make it meaningless).
+        if (context.SentTime is { } sent)
+            VendorMetrics.ConsumerLag.Record(Math.Max(0, (DateTime.UtcNow - sent).TotalSeconds),
+                new KeyValuePair<string, object?>("message", typeof(T).Name));
     }
 
     /// <summary>Stage the effect in the session; the base class commits it with the processed-message record.</summary>

@@ -163,7 +163,7 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("MassTransit", "Marten", "Npgsql"));
+                .AddMeter("MassTransit", "Marten", "Npgsql", VendorMetrics.MeterName));
         // Traces only when there is somewhere to send them: recording an activity for every SQL command and message
         // costs the ingestion hot path measurable CPU for nothing.
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return;

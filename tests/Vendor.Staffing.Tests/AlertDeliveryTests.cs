@@ -75,6 +75,7 @@ public class AlertDeliveryTests(ServiceFixture<StaffingApi> fixture) : IClassFix
     [Fact]
     public async Task An_absence_spike_reaches_DingTalk_WeCom_and_a_webhook_once_per_change_and_channel()
     {
+        using var metrics = new MetricsCapture();
         await using var receiver = await WebhookReceiver.StartAsync();
         var channels = await ChannelsTo(receiver);
 
@@ -82,6 +83,10 @@ public class AlertDeliveryTests(ServiceFixture<StaffingApi> fixture) : IClassFix
         var alert = await AlertOf($"team:{team}", a => a.GetProperty("severity").GetString() == "critical" && AllDelivered(a), "the critical alert delivered");
 
         EachKeyAcceptedOnce(receiver, alert);
+        // Each delivery's latency (alert change written → channel accepted) is measured per kind of channel.
+        var latencies = metrics.Of("vendor.alert.delivery.latency");
+        Assert.Equal(["dingtalk", "webhook", "wecom"], latencies.Select(m => (string)m.Tags["channel"]!).Distinct().Order());
+        Assert.All(latencies, m => Assert.InRange(m.Value, 0, 60));
         var alertId = alert.GetProperty("alertId").GetString()!;
         var mine = receiver.Calls.Where(c => c.IdempotencyKey!.StartsWith(alertId)).ToList();
         Assert.Equal(["dingtalk", "webhook", "wecom"], mine.Select(c => c.Robot).Distinct().Order());

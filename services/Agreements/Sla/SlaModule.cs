@@ -32,6 +32,7 @@ public static class SlaModule
     public static void Configure(StoreOptions options)
     {
         options.Events.MapEventType<SlaStatusChanged>("sla.status-changed.v1");
+        options.Listeners.Add(new CommittedFigures());
         options.Projections.Snapshot<SlaMonth>(SnapshotLifecycle.Inline);
     }
 

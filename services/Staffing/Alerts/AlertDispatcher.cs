@@ -1,3 +1,4 @@
+using Vendor.ServiceDefaults;
 using System.Collections.Concurrent;
 using Marten;
 using Microsoft.Extensions.Http.Resilience;
@@ -99,7 +100,12 @@ public sealed class AlertDispatcher(IDocumentStore documents, TimeProvider clock
                 var at = clock.GetUtcNow();
                 session.Store(failure is null ? delivery.Succeeded(at) : delivery.FailedAttempt(failure, at));
                 await session.SaveChangesAsync(ct);
-                if (failure is null) continue;
+                if (failure is null)
+                {
+                    VendorMetrics.AlertDeliveryLatency.Record(Math.Max(0, (at - delivery.CreatedAt).TotalSeconds),
+                        new KeyValuePair<string, object?>("channel", channel.Kind));
+                    continue;
+                }
                 logger.LogWarning("Alert delivery {Delivery} to {Channel} failed (attempt {Attempt}): {Failure}", delivery.Id, channelId,
                     delivery.Attempts + 1, failure);
                 return; // later deliveries of this channel wait for this one: order is kept
