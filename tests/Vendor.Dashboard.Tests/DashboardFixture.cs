@@ -77,7 +77,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         await page.FillAsync("#username", user);
         await page.FillAsync("#password", password);
         await page.ClickAsync("#submit");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/dashboard/");
+        // Once in a full run (after the demo seeding, all suites before it) the first sign-in took over 30 s: allow 60 s.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/dashboard/", new() { Timeout = 60_000 });
     }
 
     public async Task<JsonElement> Post(string path, object body)
