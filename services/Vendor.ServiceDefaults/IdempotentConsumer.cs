@@ -32,9 +32,9 @@ public abstract class IdempotentConsumer<T>(IDocumentSession session, TimeProvid
             // A concurrent delivery of the same message committed first: already handled.
             return;
         }
-        // Real elapsed time against the sender's clock (a test's fake clock would make it meaningless).
+        // Against the sender's stamp: a clock behind it (or a test's fake clock) records 0, never a negative lag.
         if (context.SentTime is { } sent)
-            VendorMetrics.ConsumerLag.Record(Math.Max(0, (DateTime.UtcNow - sent).TotalSeconds),
+            VendorMetrics.ConsumerLag.Record(Math.Max(0, (clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc))).TotalSeconds),
                 new KeyValuePair<string, object?>("message", typeof(T).Name));
     }
 
