@@ -50,8 +50,7 @@ public static class ReportsModule
                              "yyyy-MM.csv for CSV (UTF-8). JSON and CSV carry different ETags: poll with If-None-Match and an unchanged answer is a 304 without a body.")
             .Parameter("month", "月份 yyyy-MM（JSON），或 yyyy-MM.csv（CSV）。 / The month, yyyy-MM (JSON) or yyyy-MM.csv (CSV).", "2026-11")
             .Produces<MonthlyReport>(200, "application/json", "text/csv")
-            .Produces(304)
-            .ResponseHeader(200, "ETag", "本答复的版本标签，轮询时放入 If-None-Match。 / This answer's version tag: send it back in If-None-Match when polling.", "\"report-9fx0Yf1kV9mZr8QeT4bNw\"")
+            .PolledWithETag("report-9fx0Yf1kV9mZr8QeT4bNw")
             .ContentExample(200, "text/csv", MonthlyReports.Csv(MonthlyReport.Example))
             .ProducesValidationProblem().Problem(404, ProblemCatalogue.StoreNotOnboarded, ProblemCatalogue.NoContractTerms);
 }

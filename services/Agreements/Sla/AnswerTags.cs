@@ -1,3 +1,4 @@
+using Vendor.ServiceDefaults.OpenApi;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -49,3 +50,13 @@ public sealed record AnswerVersions(long Ledger, long Store, long Contract)
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
+
+public static class AnswerTagEndpoints
+{
+    /// <summary>Documents a polled answer: its ETag, and the 304 an unchanged one gets for If-None-Match.</summary>
+    public static RouteHandlerBuilder PolledWithETag(this RouteHandlerBuilder builder, string exampleTag) =>
+        builder.Produces(StatusCodes.Status304NotModified).ResponseHeader(200, "ETag",
+            "本答复的版本标签，轮询时放入 If-None-Match。 / This answer's version tag: send it back in If-None-Match when polling.",
+            $"\"{exampleTag}\"");
+}
+

@@ -53,19 +53,13 @@ public static class DailySla
         app.MapGet("/api/sla/stores/{storeId}/sla/daily", async Task<IResult> (string storeId, string? from, string? to, IQuerySession session,
                 HttpContext http, CancellationToken ct) =>
             {
-                var errors = new Errors();
-                if (SupportedDates.Range(from, to, MaxDays, errors) is not { } range) return Problems.Validation(errors.ToDecision().Errors);
-                var (fromDate, toDate) = range;
-
-                if (await AnswerVersions.ReadAsync(session, storeId, ct) is not { } versions) return StoresModule.NotOnboarded(storeId);
-                if (ETags.NotModified(http, versions.Tag("sla-daily", fromDate, toDate)) is { } notModified) return notModified;
-                var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-                var days = await ConversationLedger.DailyAsync(session, storeId, fromDate, toDate, ct);
-                return TypedResults.Ok(new DailySlaFigures(storeId, fromDate, toDate,
-                    Series(fromDate, toDate, days, day => contract?.TermsOn(day))));
+                var (period, ended) = await SlaModule.LoadPeriodAsync(storeId, from, to, MaxDays, "sla-daily", session, http, ct);
+                if (period is null) return ended!;
+                return TypedResults.Ok(new DailySlaFigures(storeId, period.From, period.To,
+                    Series(period.From, period.To, period.Days, day => period.Contract?.TermsOn(day))));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .StoreFacing().StoreTag("SLA", "SLA 指标：按店铺本地日期统计的响应、漏接、解决、转化、满意度和质检指标。 / SLA figures: response, missed, resolution, conversion, satisfaction and QC metrics over store-local dates.").WithName("GetDailySla")
+            .StoreFacing().StoreTag("SLA", SlaModule.TagDescription).WithName("GetDailySla")
             .WithDescription("from 到 to（含，最多 92 天）的每个店铺本地日：对话数和每个固定指标，按当天生效的合同条款给出目标与状态。\n\n" +
                              "Each store-local day from..to (inclusive, at most 92 days): its conversations and every pinned metric with the " +
                              "target and status of the terms in force that day.")
@@ -74,7 +68,6 @@ public static class DailySla
             .Produces<DailySlaFigures>(200)
             .WithSummary("Each store-local day from..to (inclusive, at most 92 days): conversations and every pinned metric with the " +
                          "target and status of that day's terms (ops, or the store's key).")
-            .Produces(304)
-            .ResponseHeader(200, "ETag", "本答复的版本标签，轮询时放入 If-None-Match。 / This answer's version tag: send it back in If-None-Match when polling.", "\"daily-7kx0Yf1kV9mZr8QeT4bNw\"")
+            .PolledWithETag("daily-7kx0Yf1kV9mZr8QeT4bNw")
             .ProducesValidationProblem().Problem(404, ProblemCatalogue.StoreNotOnboarded);
 }

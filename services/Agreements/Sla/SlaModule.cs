@@ -25,9 +25,30 @@ public sealed record SlaFigures(
     ]);
 }
 
+/// <summary>What an SLA answer over a period is made from: the dates, the store's contract and its rollups of those days.</summary>
+public sealed record SlaPeriod(DateOnly From, DateOnly To, ServiceContract? Contract, SortedDictionary<DateOnly, DailyCounts> Days);
+
 public static class SlaModule
 {
     public const int MaxDays = 366;
+
+    public const string TagDescription = "SLA 指标：按店铺本地日期统计的响应、漏接、解决、转化、满意度和质检指标。 / SLA figures: response, " +
+                                         "missed, resolution, conversion, satisfaction and QC metrics over store-local dates.";
+
+    /// <summary>
+    /// Validates from..to (at most <paramref name="maxDays"/>), then answers 404 for an unknown store or 304 when the client holds
+    /// the current <paramref name="answer"/>; otherwise loads the contract and the period's rollups.
+    /// </summary>
+    public static async Task<(SlaPeriod? Period, IResult? Answer)> LoadPeriodAsync(string storeId, string? from, string? to, int maxDays,
+        string answer, IQuerySession session, HttpContext http, CancellationToken ct)
+    {
+        var errors = new Errors();
+        if (SupportedDates.Range(from, to, maxDays, errors) is not var (fromDate, toDate)) return (null, Problems.Validation(errors.ToDecision().Errors));
+        if (await AnswerVersions.ReadAsync(session, storeId, ct) is not { } versions) return (null, StoresModule.NotOnboarded(storeId));
+        if (ETags.NotModified(http, versions.Tag(answer, fromDate, toDate)) is { } notModified) return (null, notModified);
+        var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
+        return (new SlaPeriod(fromDate, toDate, contract, await ConversationLedger.DailyAsync(session, storeId, fromDate, toDate, ct)), null);
+    }
 
     public static void Configure(StoreOptions options)
     {
@@ -40,20 +61,15 @@ public static class SlaModule
         app.MapGet("/api/sla/stores/{storeId}/sla", async Task<IResult> (string storeId, string? from, string? to, IQuerySession session,
                 HttpContext http, CancellationToken ct) =>
             {
-                var errors = new Errors();
-                if (SupportedDates.Range(from, to, MaxDays, errors) is not { } range) return Problems.Validation(errors.ToDecision().Errors);
-                var (fromDate, toDate) = range;
-
-                if (await AnswerVersions.ReadAsync(session, storeId, ct) is not { } versions) return StoresModule.NotOnboarded(storeId);
-                if (ETags.NotModified(http, versions.Tag("sla", fromDate, toDate)) is { } notModified) return notModified;
-                var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-                var days = await ConversationLedger.DailyAsync(session, storeId, fromDate, toDate, ct);
+                var (period, ended) = await LoadPeriodAsync(storeId, from, to, MaxDays, "sla", session, http, ct);
+                if (period is null) return ended!;
+                var (fromDate, toDate, contract, days) = period;
                 var counts = days.Values.Aggregate(default(DailyCounts), (a, b) => a + b);
                 var terms = contract?.TermsOn(toDate) ?? contract?.TermsOn(fromDate);
                 return TypedResults.Ok(new SlaFigures(storeId, fromDate, toDate, counts.Conversations, SlaWatch.Figures(counts, terms)));
             })
             .RequireCaller(Roles.Ops, Roles.Store)
-            .StoreFacing().StoreTag("SLA", "SLA 指标：按店铺本地日期统计的响应、漏接、解决、转化、满意度和质检指标。 / SLA figures: response, missed, resolution, conversion, satisfaction and QC metrics over store-local dates.").WithName("GetSla")
+            .StoreFacing().StoreTag("SLA", TagDescription).WithName("GetSla")
             .WithSummary("Every pinned SLA metric over store-local dates from..to (inclusive), with target and status (ops, or the store's key).")
             .WithDescription("店铺在 from 到 to（店铺本地日期，含首尾，最多 366 天）内开始的对话的全部固定 SLA 指标，附合同目标与状态" +
                              "（met、atRisk、missed、noData）。比率为 0-1 的小数，时间为秒。带 ETag；带 If-None-Match 轮询，未变化时返回 304（无正文）。\n\n" +
@@ -61,7 +77,6 @@ public static class SlaModule
                              "366 days), with the contract's target and status (met, atRisk, missed, noData). Rates are fractions 0-1, times seconds. The answer carries an ETag: poll with If-None-Match and an unchanged answer is a 304 without a body.")
             .Parameter("from", "起始日期 yyyy-MM-dd（店铺本地，含；必填）。 / The first date, yyyy-MM-dd (store-local, inclusive; required).", "2026-11-01")
             .Parameter("to", "结束日期 yyyy-MM-dd（店铺本地，含；必填，不早于 from）。 / The last date, yyyy-MM-dd (store-local, inclusive; required, not before from).", "2026-11-30")
-            .Produces<SlaFigures>(200).Produces(304)
-            .ResponseHeader(200, "ETag", "本答复的版本标签，轮询时放入 If-None-Match。 / This answer's version tag: send it back in If-None-Match when polling.", "\"sla-3q2x0Yf1kV9mZr8QeT4bNw\"")
+            .Produces<SlaFigures>(200).PolledWithETag("sla-3q2x0Yf1kV9mZr8QeT4bNw")
             .ProducesValidationProblem().Problem(404, ProblemCatalogue.StoreNotOnboarded);
 }
