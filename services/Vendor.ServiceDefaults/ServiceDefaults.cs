@@ -135,9 +135,9 @@ public static class ServiceDefaultsExtensions
                     cfg.MessageTopology.SetEntityNameFormatter(
                         new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, $"{prefix}."));
                 // Redelivery: RabbitMQ from Debian has no delayed-exchange plugin, so the second, slower
-                // stage is in-process; what still fails lands in the endpoint's _error queue.
-                cfg.UseMessageRetry(r => r.Intervals(
-                    TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)));
+                // stage is in-process; what still fails lands in the endpoint's _error queue (./vendor replay-errors).
+                // Vendor:Bus:Redelivery (e.g. "00:00:05,00:00:30,00:02:00") shortens it for tests of the error queues.
+                cfg.UseMessageRetry(r => r.Intervals(RedeliveryIntervals(builder.Configuration)));
                 cfg.UseMessageRetry(r => r.Incremental(3, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)));
                 cfg.ConfigureEndpoints(context);
             });
@@ -149,6 +149,12 @@ public static class ServiceDefaultsExtensions
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
     }
+
+    private static TimeSpan[] RedeliveryIntervals(IConfiguration configuration) =>
+        configuration["Vendor:Bus:Redelivery"] is { Length: > 0 } list
+            ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(t => TimeSpan.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+            : [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)];
 
     private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
