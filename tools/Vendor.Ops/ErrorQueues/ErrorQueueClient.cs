@@ -30,14 +30,14 @@ public sealed class ErrorQueueClient(Uri broker) : IAsyncDisposable
         : queue.EndsWith(SkippedSuffix, StringComparison.Ordinal) ? queue[..^SkippedSuffix.Length]
         : queue;
 
-    /// <summary>The messages of a parked queue, in order, left where they are. Null: no such queue.</summary>
-    public async Task<ParkedQueue?> InspectAsync(string queue, CancellationToken ct = default)
+    /// <summary>The messages of a parked queue (the first <paramref name="limit"/>), in order, left where they are. Null: no such queue.</summary>
+    public async Task<ParkedQueue?> InspectAsync(string queue, int limit = int.MaxValue, CancellationToken ct = default)
     {
         await using var channel = await OpenChannelAsync(ct);
         if (await CountAsync(channel, queue, ct) is not { } count) return null;
         var messages = new List<ParkedMessage>();
         ulong last = 0;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < Math.Min(count, limit); i++)
         {
             var got = await channel.BasicGetAsync(queue, autoAck: false, ct);
             if (got is null) break;
@@ -46,7 +46,7 @@ public sealed class ErrorQueueClient(Uri broker) : IAsyncDisposable
         }
         // Give every message back: requeued messages keep their place in the queue.
         if (last > 0) await channel.BasicNackAsync(last, multiple: true, requeue: true, ct);
-        return new ParkedQueue(queue, KindOf(queue), messages);
+        return new ParkedQueue(queue, KindOf(queue), count, messages);
     }
 
     /// <summary>

@@ -30,8 +30,8 @@ public sealed record ParkedMessage(
     int? RetryCount,
     string? StackTrace);
 
-/// <summary>An error or skipped queue and what is in it (in queue order).</summary>
-public sealed record ParkedQueue(string Name, ParkedKind Kind, IReadOnlyList<ParkedMessage> Messages);
+/// <summary>An error or skipped queue: how many messages it holds, and the first of them (in queue order).</summary>
+public sealed record ParkedQueue(string Name, ParkedKind Kind, long Total, IReadOnlyList<ParkedMessage> Messages);
 
 /// <summary>A message replay could not move: it stays in its error queue.</summary>
 public sealed record ReplayFailure(string Queue, string? MessageId, string InputQueue, string Reason);

@@ -13,15 +13,16 @@ public static class ReplayErrorsCommand
     public const string DefaultBroker = "amqp://guest:guest@127.0.0.1:5672/";
 
     public const string Usage = """
-        usage: replay-errors [--list] [--queue NAME]... [--prefix PREFIX] [--stack] [--rabbitmq URL]
+        usage: replay-errors [--list] [--queue NAME]... [--prefix PREFIX] [--stack] [--show N] [--rabbitmq URL]
           --list           explain what is in the error and skipped queues; move nothing
           --queue NAME     only this queue: an error/skipped queue, or an input queue (then its _error and _skipped)
           --prefix PREFIX  only queues whose name starts with PREFIX (one installation's Vendor:BusPrefix)
           --stack          show each fault's whole stack trace
+          --show N         explain at most N messages per queue (default 100; all are replayed)
           --rabbitmq URL   the broker (default: $VENDOR_RABBITMQ, else amqp://guest:guest@127.0.0.1:5672/)
         """;
 
-    public sealed record Options(bool ListOnly, IReadOnlyList<string> Queues, string? Prefix, bool Stack, Uri Broker);
+    public sealed record Options(bool ListOnly, IReadOnlyList<string> Queues, string? Prefix, bool Stack, int Show, Uri Broker);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, IQueueCatalog? catalog = null,
         Func<ParkedMessage, Task>? beforeAck = null, CancellationToken ct = default)
@@ -33,8 +34,8 @@ public static class ReplayErrorsCommand
         try
         {
             parked = [];
-            foreach (var queue in await QueuesAsync(options, catalog ?? new RabbitMqCtl(), missing, ct))
-                if (await client.InspectAsync(queue, ct) is { Messages.Count: > 0 } found) parked.Add(found);
+            foreach (var queue in await QueuesAsync(options, catalog ?? new RabbitMqCtl(), client, missing, ct))
+                if (await client.InspectAsync(queue, options.Show, ct) is { Total: > 0 } found) parked.Add(found);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -50,7 +51,7 @@ public static class ReplayErrorsCommand
             return missing.Count == 0 ? 0 : 1;
         }
         foreach (var queue in parked) Explain(queue, options.Stack, output);
-        var total = parked.Sum(q => q.Messages.Count);
+        var total = parked.Sum(q => q.Total);
         if (options.ListOnly)
         {
             output.WriteLine($"{total} parked message(s) in {parked.Count} queue(s); --list: nothing moved");
@@ -71,7 +72,8 @@ public static class ReplayErrorsCommand
         return failures.Count == 0 && missing.Count == 0 ? 0 : 1;
     }
 
-    private static async Task<IReadOnlyList<string>> QueuesAsync(Options options, IQueueCatalog catalog, List<string> missing, CancellationToken ct)
+    private static async Task<IReadOnlyList<string>> QueuesAsync(Options options, IQueueCatalog catalog, ErrorQueueClient client,
+        List<string> missing, CancellationToken ct)
     {
         if (options.Queues.Count == 0)
             return (await catalog.ListAsync(VirtualHost(options.Broker), ct))
@@ -86,11 +88,10 @@ public static class ReplayErrorsCommand
             names.Add(name + ErrorQueueClient.ErrorSuffix);
             names.Add(name + ErrorQueueClient.SkippedSuffix);
         }
-        await using var probe = new ErrorQueueClient(options.Broker);
         var existing = new List<string>();
         foreach (var name in names.Distinct())
         {
-            if (await probe.InspectAsync(name, ct) is not null) existing.Add(name);
+            if (await client.InspectAsync(name, limit: 0, ct) is not null) existing.Add(name);
             else if (options.Queues.Contains(name)) missing.Add(name);
         }
         foreach (var name in options.Queues.Where(n => !ErrorQueueClient.IsParkedQueue(n)))
@@ -101,7 +102,7 @@ public static class ReplayErrorsCommand
     private static void Explain(ParkedQueue queue, bool stack, TextWriter output)
     {
         var what = queue.Kind == ParkedKind.Error ? "failed after retries" : "no consumer for their type (skipped)";
-        output.WriteLine($"{queue.Name}: {queue.Messages.Count} message(s), {what}");
+        output.WriteLine($"{queue.Name}: {queue.Total} message(s), {what}");
         foreach (var m in queue.Messages)
         {
             var type = m.MessageType ?? "(unknown type)";
@@ -115,6 +116,7 @@ public static class ReplayErrorsCommand
             if (stack && m.StackTrace is not null)
                 foreach (var line in m.StackTrace.Split('\n')) output.WriteLine($"      {line.TrimEnd()}");
         }
+        if (queue.Total > queue.Messages.Count) output.WriteLine($"  … and {queue.Total - queue.Messages.Count} more (--show N to see them)");
     }
 
     private static string Time(DateTimeOffset? t) => t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "?";
@@ -129,6 +131,7 @@ public static class ReplayErrorsCommand
     {
         var list = false;
         var stack = false;
+        var show = 100;
         string? prefix = null;
         var broker = Environment.GetEnvironmentVariable("VENDOR_RABBITMQ") is { Length: > 0 } env ? env : DefaultBroker;
         var queues = new List<string>();
@@ -141,6 +144,7 @@ public static class ReplayErrorsCommand
                 case "--stack": stack = true; break;
                 case "--queue" when Value() is { } q: queues.Add(q); break;
                 case "--prefix" when Value() is { } p: prefix = p; break;
+                case "--show" when int.TryParse(Value(), CultureInfo.InvariantCulture, out var n) && n >= 0: show = n; break;
                 case "--rabbitmq" when Value() is { } r: broker = r; break;
                 case "-h" or "--help": output.WriteLine(Usage); return null;
                 default:
@@ -154,7 +158,7 @@ public static class ReplayErrorsCommand
             output.WriteLine($"replay-errors: '{broker}' is not an amqp:// URL");
             return null;
         }
-        return new Options(list, queues, prefix, stack, uri);
+        return new Options(list, queues, prefix, stack, show, uri);
     }
 
     /// <summary>amqp://host/ → "/", amqp://host/vendor-test → "vendor-test", amqp://host/%2F → "/".</summary>
