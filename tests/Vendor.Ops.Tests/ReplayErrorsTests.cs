@@ -133,6 +133,7 @@ public class ReplayErrorsTests
         Assert.Contains($"{staffing.CalendarErrorQueue}: 1 message(s), failed after retries", listed);
         Assert.Contains($"{staffing.CalendarQueue}_skipped: 1 message(s), no consumer for their type (skipped)", listed);
         Assert.Contains($"Vendor.Contracts.StoreFeedbackSettled  id {skippedId}", listed);
+        Assert.Contains("a replay helps only once a consumer of their type listens on that queue", listed);
         Assert.Contains("2 parked message(s) in 2 queue(s)", listed);
 
         // An error queue whose input queue no longer exists: the message cannot go back, so it stays, and the exit code says so.

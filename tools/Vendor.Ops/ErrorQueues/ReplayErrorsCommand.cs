@@ -103,6 +103,8 @@ public static class ReplayErrorsCommand
     {
         var what = queue.Kind == ParkedKind.Error ? "failed after retries" : "no consumer for their type (skipped)";
         output.WriteLine($"{queue.Name}: {queue.Total} message(s), {what}");
+        if (queue.Kind == ParkedKind.Skipped)
+            output.WriteLine("  (a replay helps only once a consumer of their type listens on that queue; until then they come back here)");
         foreach (var m in queue.Messages)
         {
             var type = m.MessageType ?? "(unknown type)";
