@@ -223,6 +223,24 @@ public class ReplayErrorsTests
         }
     }
 
+    [Fact]
+    public async Task A_broker_or_queue_list_out_of_reach_is_exit_code_3_and_says_why()
+    {
+        var refused = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        refused.Start();
+        var port = ((System.Net.IPEndPoint)refused.LocalEndpoint).Port;
+        refused.Stop();
+        var (code, output) = await Run("--queue", "some-queue", "--rabbitmq", $"amqp://guest:guest@127.0.0.1:{port}/");
+        Assert.Equal(3, code);
+        Assert.Contains($"cannot read the queues on amqp://127.0.0.1:{port}/", output);
+        Assert.DoesNotContain("guest:guest", output);
+
+        var failing = new StringWriter();
+        Assert.Equal(3, await ReplayErrorsCommand.RunAsync(["--rabbitmq", await TestServers.RabbitMqAsync()], failing, new RabbitMqCtl("/bin/false")));
+        Assert.Contains("rabbitmqctl list_queues failed", failing.ToString());
+        Assert.Contains("name the queues with --queue, or set VENDOR_RABBITMQCTL", failing.ToString());
+    }
+
     [Theory]
     [InlineData("rabbitmq://127.0.0.1:5672/t1-staffing-store-onboarded", "t1-staffing-store-onboarded")]
     [InlineData("rabbitmq://127.0.0.1/vendor-test/t1-quality-agent-hired?bind=true", "t1-quality-agent-hired")]
