@@ -6,7 +6,7 @@ namespace Vendor.Ops.ErrorQueues;
 /// <c>./vendor replay-errors [--list] [--queue NAME]... [--prefix P] [--stack] [--rabbitmq URL]</c>: explains every
 /// message in the error and skipped queues, then (without --list) moves each back to its input queue.
 /// Exit codes: 0 everything replayed (or nothing to do, or --list); 1 some message could not be replayed (it stays
-/// parked); 2 bad arguments; 3 the broker or its queue list could not be reached.
+/// parked); 2 bad arguments; 3 the broker or its queue list could not be reached (or the broker went away mid-replay).
 /// </summary>
 public static class ReplayErrorsCommand
 {
@@ -62,7 +62,17 @@ public static class ReplayErrorsCommand
         var failures = new List<ReplayFailure>();
         foreach (var queue in parked)
         {
-            var result = await client.ReplayAsync(queue.Name, beforeAck, ct);
+            ReplayResult result;
+            try
+            {
+                result = await client.ReplayAsync(queue.Name, beforeAck, ct);
+            }
+            catch (Exception e) when (e is RabbitMQ.Client.Exceptions.RabbitMQClientException or IOException)
+            {
+                output.WriteLine($"replay stopped at {queue.Name} after {replayed} message(s): {e.Message}");
+                output.WriteLine("(a message not yet acknowledged is still in its error queue; run again when the broker is back)");
+                return 3;
+            }
             replayed += result.Replayed;
             failures.AddRange(result.Failed);
             output.WriteLine($"{queue.Name}: replayed {result.Replayed}, could not replay {result.Failed.Count}");
