@@ -150,7 +150,7 @@ public sealed class FaultPlatform : IAsyncLifetime
     {
         var (dir, assembly) = Projects[name];
         // The same configuration as this test assembly (bin/<Configuration>/net10.0).
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var dll = Path.Combine(RepoRoot, dir, "bin", configuration, "net10.0", $"{assembly}.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
         return dll;

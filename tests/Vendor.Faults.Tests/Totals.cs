@@ -68,10 +68,15 @@ public static partial class Totals
         var raised = await Eventually.Until(() => Task.FromResult(RaisedDeliveries(platform.Receiver, teams)),
             r => teams.All(t => Channels.All(c => r.Any(x => x.Team == t && x.Channel == c))), TimeSpan.FromSeconds(90),
             "each alert raise accepted by DingTalk, WeCom and the webhook");
-        var wrong = teams.SelectMany(t => Channels.Select(c => (t, c, Keys: raised.Where(x => x.Team == t && x.Channel == c).ToList())))
+        // One alert identity (alert id and version, the Idempotency-Key) per team and channel. A process killed between a robot's
+        // answer and the commit of "delivered" sends that same identity again on restart (at least once: DingTalk and WeCom
+        // robots cannot deduplicate, a webhook receiver can by the key): reported, not counted as a second alert.
+        var wrong = teams.SelectMany(t => Channels.Select(c => (t, c, Keys: raised.Where(x => x.Team == t && x.Channel == c).Select(x => x.Key).Distinct().ToList())))
             .Where(x => x.Keys.Count != 1)
-            .Select(x => $"team {x.t} on {x.c}: {x.Keys.Count} accepted raise messages ({string.Join(", ", x.Keys.Select(k => k.Key))})").ToList();
+            .Select(x => $"team {x.t} on {x.c}: {x.Keys.Count} alert raises ({string.Join(", ", x.Keys)})").ToList();
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        var resent = raised.GroupBy(x => x.Key).Where(g => g.Count() > 1).Select(g => $"{g.Key} ×{g.Count()}").ToList();
+        if (resent.Count > 0) output.WriteLine($"the same alert message sent again after a kill (same Idempotency-Key): {string.Join(", ", resent)}");
 
         await AssertErrorQueuesEmptyAsync(platform, output);
         output.WriteLine($"{store}: {traffic.Summary()}; SLA {counted}, listed {listed.Count}, sampled {samples.Count}, {teams.Count} alerts × 3 channels once each");
