@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Xunit.Abstractions;
 
 namespace Vendor.Faults.Tests;
@@ -13,6 +14,9 @@ namespace Vendor.Faults.Tests;
 public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
+
+    /// <summary>The rest of the 30-second outage (a timed wait: the outage itself, not waiting for an effect).</summary>
+    private static Task WaitOutAsync(Stopwatch down) => Task.Delay(Outage - down.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
 
     [Theory]
     [InlineData("agreements")]
@@ -52,7 +56,7 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
         await platform.Infra.StopRabbitMqAsync();
         var down = Stopwatch.StartNew();
         var acknowledgedAtStop = traffic.Acknowledged.Count;
-        await Task.Delay(Outage - down.Elapsed);
+        await WaitOutAsync(down);
         var duringOutage = traffic.Acknowledged.Count - acknowledgedAtStop;
         await platform.Infra.StartRabbitMqAsync();
         await platform.WaitAllReadyAsync();
@@ -100,15 +104,20 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
                 s => s != 200, TimeSpan.FromSeconds(20), $"{service} not ready");
             Assert.Equal(503, ready);
         }
-        // The gateway too answers its own PostgreSQL-backed routes with a 503 problem, never 500.
+        // Through the gateway too: its own PostgreSQL-backed routes, and a write it cannot audit, are 503 problems, never 500.
         using (var ops = platform.Client(FaultPlatform.OpsKey))
         {
             using var keys = await ops.GetAsync("/api/keys");
-            seen.Add($"gateway /api/keys {(int)keys.StatusCode} {keys.Content.Headers.ContentType?.MediaType}");
-            Assert.NotEqual(HttpStatusCode.InternalServerError, keys.StatusCode);
+            using var ingest = await ops.PostAsJsonAsync($"/api/sla/stores/{traffic.StoreId}/conversations", new { conversations = Array.Empty<object>() });
+            foreach (var (what, response) in new[] { ("GET /api/keys", keys), ("POST conversations", ingest) })
+            {
+                seen.Add($"gateway {what} {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
+                Assert.Equal((HttpStatusCode.ServiceUnavailable, "application/problem+json", true),
+                    (response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter is not null));
+            }
         }
         Assert.True(down.Elapsed < Outage, "the checks fit in the outage");
-        await Task.Delay(Outage - down.Elapsed);
+        await WaitOutAsync(down);
         var acknowledgedBeforeRestart = traffic.Acknowledged.Count;
         await platform.Infra.StartPostgresAsync();
 
