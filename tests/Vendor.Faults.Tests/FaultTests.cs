@@ -56,9 +56,16 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
         await platform.Infra.StopRabbitMqAsync();
         var down = Stopwatch.StartNew();
         var acknowledgedAtStop = traffic.Acknowledged.Count;
-        await WaitOutAsync(down);
-        var duringOutage = traffic.Acknowledged.Count - acknowledgedAtStop;
-        await platform.Infra.StartRabbitMqAsync();
+        int duringOutage;
+        try
+        {
+            await WaitOutAsync(down);
+            duringOutage = traffic.Acknowledged.Count - acknowledgedAtStop;
+        }
+        finally
+        {
+            await platform.Infra.StartRabbitMqAsync();
+        }
         await platform.WaitAllReadyAsync();
         await traffic.WaitAcknowledgedAsync(traffic.Acknowledged.Count + 150);
         await traffic.StopAsync();
@@ -80,46 +87,53 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
         var processes = platform.AllServiceInstances.Append(platform.Gateway).ToList();
 
         await platform.Infra.StopPostgresAsync();
-        var down = Stopwatch.StartNew();
-        var probes = new Dictionary<string, string>
-        {
-            ["agreements"] = $"/api/sla/stores/{traffic.StoreId}/sla?from={Traffic.Day}&to={Traffic.Day}",
-            ["staffing"] = "/api/staffing/alerts",
-            ["quality"] = "/api/quality/sampling",
-        };
         var seen = new List<string>();
-        foreach (var service in FaultPlatform.Services)
+        int acknowledgedBeforeRestart;
+        try
         {
-            var instance = platform.Instances(service)[0];
-            using var direct = platform.DirectOpsClient(instance);
-            // Each service answers its API with 503 problem+json and Retry-After, and is not ready.
-            var answer = await Vendor.Testing.Eventually.Until(async () =>
+            var down = Stopwatch.StartNew();
+            var probes = new Dictionary<string, string>
             {
-                using var response = await direct.GetAsync(probes[service]);
-                return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter is not null);
-            }, a => a.Item1 != 200, TimeSpan.FromSeconds(20), $"{service} noticing PostgreSQL is down");
-            seen.Add($"{service} {answer}");
-            Assert.Equal((503, "application/problem+json", true), answer);
-            var ready = await Vendor.Testing.Eventually.Until(async () => (int)(await direct.GetAsync("/health/ready")).StatusCode,
-                s => s != 200, TimeSpan.FromSeconds(20), $"{service} not ready");
-            Assert.Equal(503, ready);
-        }
-        // Through the gateway too: its own PostgreSQL-backed routes, and a write it cannot audit, are 503 problems, never 500.
-        using (var ops = platform.Client(FaultPlatform.OpsKey))
-        {
-            using var keys = await ops.GetAsync("/api/keys");
-            using var ingest = await ops.PostAsJsonAsync($"/api/sla/stores/{traffic.StoreId}/conversations", new { conversations = Array.Empty<object>() });
-            foreach (var (what, response) in new[] { ("GET /api/keys", keys), ("POST conversations", ingest) })
+                ["agreements"] = $"/api/sla/stores/{traffic.StoreId}/sla?from={Traffic.Day}&to={Traffic.Day}",
+                ["staffing"] = "/api/staffing/alerts",
+                ["quality"] = "/api/quality/sampling",
+            };
+            foreach (var service in FaultPlatform.Services)
             {
-                seen.Add($"gateway {what} {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
-                Assert.Equal((HttpStatusCode.ServiceUnavailable, "application/problem+json", true),
-                    (response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter is not null));
+                var instance = platform.Instances(service)[0];
+                using var direct = platform.DirectOpsClient(instance);
+                // Each service answers its API with 503 problem+json and Retry-After, and is not ready.
+                var answer = await Vendor.Testing.Eventually.Until(async () =>
+                {
+                    using var response = await direct.GetAsync(probes[service]);
+                    return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter is not null);
+                }, a => a.Item1 != 200, TimeSpan.FromSeconds(20), $"{service} noticing PostgreSQL is down");
+                seen.Add($"{service} {answer}");
+                Assert.Equal((503, "application/problem+json", true), answer);
+                var ready = await Vendor.Testing.Eventually.Until(async () => (int)(await direct.GetAsync("/health/ready")).StatusCode,
+                    s => s != 200, TimeSpan.FromSeconds(20), $"{service} not ready");
+                Assert.Equal(503, ready);
             }
+            // Through the gateway too: its own PostgreSQL-backed routes, and a write it cannot audit, are 503 problems, never 500.
+            using (var ops = platform.Client(FaultPlatform.OpsKey))
+            {
+                using var keys = await ops.GetAsync("/api/keys");
+                using var ingest = await ops.PostAsJsonAsync($"/api/sla/stores/{traffic.StoreId}/conversations", new { conversations = Array.Empty<object>() });
+                foreach (var (what, response) in new[] { ("GET /api/keys", keys), ("POST conversations", ingest) })
+                {
+                    seen.Add($"gateway {what} {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
+                    Assert.Equal((HttpStatusCode.ServiceUnavailable, "application/problem+json", true),
+                        (response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter is not null));
+                }
+            }
+            Assert.True(down.Elapsed < Outage, "the checks fit in the outage");
+            await WaitOutAsync(down);
+            acknowledgedBeforeRestart = traffic.Acknowledged.Count;
         }
-        Assert.True(down.Elapsed < Outage, "the checks fit in the outage");
-        await WaitOutAsync(down);
-        var acknowledgedBeforeRestart = traffic.Acknowledged.Count;
-        await platform.Infra.StartPostgresAsync();
+        finally
+        {
+            await platform.Infra.StartPostgresAsync();
+        }
 
         // Back by themselves: the same processes become ready and acknowledge again.
         await platform.WaitAllReadyAsync();
