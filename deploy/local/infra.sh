@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (when missing), starts and stops PostgreSQL 15 and RabbitMQ on localhost, with their data under
 # the project's .vendor/ folder. Idempotent: running any command twice does no harm.
-#   deploy/local/infra.sh install|start|stop|status
+#   deploy/local/infra.sh install|start|stop|status|start-postgres|stop-postgres|start-rabbitmq|stop-rabbitmq|data-dir
+# A second, private pair (the fault tests) sets VENDOR_STATE_DIR, VENDOR_PG_PORT, VENDOR_RABBIT_PORT and VENDOR_RABBIT_NODE.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -9,14 +10,16 @@ STATE="${VENDOR_STATE_DIR:-$ROOT/.vendor}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_PORT="${VENDOR_PG_PORT:-5432}"
 RABBIT_PORT="${VENDOR_RABBIT_PORT:-5672}"
-export RABBITMQ_NODENAME=rabbit@localhost
+export RABBITMQ_NODENAME="${VENDOR_RABBIT_NODE:-rabbit@localhost}"
 
 # The servers run as their own users: their data goes under .vendor/ when those users can reach it, else (a
-# checkout under a private home such as /root) under /var/lib/vendor-data/<checkout hash>.
+# checkout under a private home such as /root) under /var/lib/vendor-data/<hash of checkout and state dir> (the state dir is in
+# the hash: a second pair with its own VENDOR_STATE_DIR must never share the first one's data).
 data_root() {
   mkdir -p "$STATE"
   if [ "$(id -u)" != 0 ] || su postgres -s /bin/sh -c "test -x '$STATE'" 2>/dev/null; then echo "$STATE"
-  else echo "/var/lib/vendor-data/$(echo "$ROOT" | md5sum | cut -c1-12)"; fi
+  elif [ "$STATE" = "$ROOT/.vendor" ]; then echo "/var/lib/vendor-data/$(echo "$ROOT" | md5sum | cut -c1-12)"
+  else echo "/var/lib/vendor-data/$(echo "$ROOT|$STATE" | md5sum | cut -c1-12)"; fi
 }
 # Chosen after install (the postgres and rabbitmq users exist only then).
 set_data_dirs() { DATA="$(data_root)"; PG_DATA="$DATA/postgres"; RABBIT_BASE="$DATA/rabbitmq"; }
@@ -107,16 +110,22 @@ start_rabbitmq() {
   log "rabbitmq ready on 127.0.0.1:$RABBIT_PORT"
 }
 
-stop() {
+stop_postgres() {
   if [ -s "$PG_DATA/postmaster.pid" ]; then
     as_user postgres "'$PG_BIN/pg_ctl' -D '$PG_DATA' -m fast -w stop >/dev/null" || true
     log "postgres stopped"
   fi
+}
+
+stop_rabbitmq() {
   if rabbit_port_open; then
     as_user rabbitmq "$(rabbit_env) rabbitmqctl -q stop" >/dev/null 2>&1 || true
+    for _ in $(seq 1 30); do rabbit_port_open || break; sleep 1; done
     log "rabbitmq stopped"
   fi
 }
+
+stop() { stop_postgres; stop_rabbitmq; }
 
 status() {
   pg_ready && echo "postgres: up (127.0.0.1:$PG_PORT)" || echo "postgres: down"
@@ -127,6 +136,11 @@ case "${1:-}" in
   install) install ;;
   start) install; set_data_dirs; start_postgres; start_rabbitmq ;;
   stop) set_data_dirs; stop ;;
+  start-postgres) install; set_data_dirs; start_postgres ;;
+  stop-postgres) set_data_dirs; stop_postgres ;;
+  start-rabbitmq) install; set_data_dirs; start_rabbitmq ;;
+  stop-rabbitmq) set_data_dirs; stop_rabbitmq ;;
+  data-dir) install >&2; set_data_dirs; echo "$DATA" ;;
   status) status ;;
-  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|status|start-postgres|stop-postgres|start-rabbitmq|stop-rabbitmq|data-dir" >&2; exit 2 ;;
 esac

@@ -51,7 +51,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     /// The database is down or unreachable (a broken or refused connection, a timeout, the server shutting down or refusing
     /// connections) rather than refusing this request's data.
     /// </summary>
-    internal static bool DatabaseUnreachable(Exception exception)
+    public static bool DatabaseUnreachable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {

@@ -3,6 +3,9 @@ using System.Diagnostics.Metrics;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Vendor.ServiceDefaults;
 
 namespace Vendor.Gateway.Audit;
 
@@ -27,18 +30,23 @@ public sealed class AuditTrail(RequestDelegate next, IDocumentStore store, TimeP
             return;
         }
         var recorded = 0;
+        var original = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()!;
+        var body = new WithheldBody(context.Response.Body, original.StartAsync);
         Task Record()
         {
-            return Interlocked.Exchange(ref recorded, 1) == 1 ? Task.CompletedTask : WriteAsync(context);
+            return Interlocked.Exchange(ref recorded, 1) == 1 ? Task.CompletedTask : RecordOrWithholdAsync(context, body);
         }
 
         context.Response.OnStarting(Record);
+        context.Response.Body = body;
         try
         {
             await next(context);
+            if (body.Withheld) await body.Inner.WriteAsync(UnavailableProblem, context.RequestAborted);
         }
         finally
         {
+            context.Response.Body = body.Inner;
             if (context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
             {
                 try
@@ -50,6 +58,35 @@ public sealed class AuditTrail(RequestDelegate next, IDocumentStore store, TimeP
                     logger.LogError("Could not audit an aborted {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, e.GetType().Name);
                 }
             }
+        }
+    }
+
+    private static readonly byte[] UnavailableProblem = JsonSerializer.SerializeToUtf8Bytes(Problems.Stamp(new ProblemDetails
+    {
+        Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable",
+        Detail = "The gateway cannot record this write in its audit trail just now (the database cannot be reached), so the answer is " +
+                 "withheld. Retry after the time given in Retry-After.",
+    }), JsonSerializerOptions.Web);
+
+    /// <summary>
+    /// While the database is unreachable no write can be audited: the answer becomes a 503 problem with Retry-After (the client
+    /// retries) instead of a bare 500 from the failed response start; whatever the service answered is withheld.
+    /// </summary>
+    private async Task RecordOrWithholdAsync(HttpContext context, WithheldBody body)
+    {
+        try
+        {
+            await WriteAsync(context);
+        }
+        catch (Exception e) when (ProblemExceptionHandler.DatabaseUnreachable(e) && !context.Response.HasStarted)
+        {
+            body.Withhold();
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            foreach (var header in new[] { "Location", "ETag", "Content-Encoding", "Last-Modified" }) response.Headers.Remove(header);
+            response.ContentLength = null;
+            response.ContentType = "application/problem+json";
+            response.Headers.RetryAfter = "5";
         }
     }
 
@@ -80,5 +117,47 @@ public sealed class AuditTrail(RequestDelegate next, IDocumentStore store, TimeP
                 throw;
             }
         }
+    }
+}
+
+/// <summary>
+/// The response body of an audited write: passed through, or dropped once the answer is withheld. The response is started (and
+/// so audited) before the first byte goes out, so no byte of a withheld answer leaks.
+/// </summary>
+internal sealed class WithheldBody(Stream inner, Func<CancellationToken, Task> start) : Stream
+{
+    private bool _started;
+    public Stream Inner { get; } = inner;
+    public bool Withheld { get; private set; }
+    public void Withhold() => Withheld = true;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { if (!Withheld) Inner.Flush(); }
+    public override async Task FlushAsync(CancellationToken ct)
+    {
+        await StartAsync(ct);
+        if (!Withheld) await Inner.FlushAsync(ct);
+    }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) { if (!Withheld) Inner.Write(buffer, offset, count); }
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        await StartAsync(ct);
+        if (!Withheld) await Inner.WriteAsync(buffer, ct);
+    }
+
+    private async Task StartAsync(CancellationToken ct)
+    {
+        if (_started) return;
+        _started = true;
+        await start(ct);
     }
 }

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Vendor.Faults.Tests;
+
+/// <summary>
+/// A PostgreSQL 15 cluster and a RabbitMQ node of the fault tests' own, started and stopped through deploy/local/infra.sh
+/// with other ports, another node name and a data folder under a temp state dir: stopping them never touches the shared
+/// servers on 5432/5672 (node rabbit@localhost) that the other test projects use. Disposed: both stopped, data deleted.
+/// </summary>
+public sealed class PrivateInfra : IAsyncDisposable
+{
+    private readonly string _script;
+    private readonly Dictionary<string, string> _env;
+    private string? _dataDir;
+
+    public string StateDir { get; }
+    public int PostgresPort { get; }
+    public int RabbitPort { get; }
+    public string RabbitNode { get; }
+    public string Postgres => $"Host=127.0.0.1;Port={PostgresPort};Database=vendor;Username=postgres;Maximum Pool Size=20;Timeout=5";
+    public string RabbitMq => $"amqp://guest:guest@127.0.0.1:{RabbitPort}/";
+
+    public PrivateInfra(string repoRoot)
+    {
+        _script = Path.Combine(repoRoot, "deploy", "local", "infra.sh");
+        var id = Guid.NewGuid().ToString("N")[..8];
+        // Under /tmp: the postgres and rabbitmq users can reach it even when the checkout lives under /root.
+        StateDir = Path.Combine(Path.GetTempPath(), $"vendor-faults-{id}");
+        Directory.CreateDirectory(StateDir);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(StateDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                                           | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        PostgresPort = Ports.Free();
+        // RabbitMQ also listens for Erlang distribution on port + 20000 (infra.sh): both must be free, and 25672 (the shared node's) never.
+        RabbitPort = Ports.FreePair(20_000);
+        RabbitNode = $"vfaults{id}@localhost";
+        _env = new()
+        {
+            ["VENDOR_STATE_DIR"] = StateDir,
+            ["VENDOR_PG_PORT"] = PostgresPort.ToString(),
+            ["VENDOR_RABBIT_PORT"] = RabbitPort.ToString(),
+            ["VENDOR_RABBIT_NODE"] = RabbitNode,
+        };
+    }
+
+    public async Task StartAsync()
+    {
+        _dataDir = (await RunAsync("data-dir")).Trim().Split('\n')[^1].Trim();
+        await StartPostgresAsync();
+        await StartRabbitMqAsync();
+    }
+
+    public Task StartPostgresAsync() => RunAsync("start-postgres");
+    public Task StopPostgresAsync() => RunAsync("stop-postgres");
+    public Task StartRabbitMqAsync() => RunAsync("start-rabbitmq");
+    public Task StopRabbitMqAsync() => RunAsync("stop-rabbitmq");
+
+    /// <summary>Queues of the private node with their ready messages (rabbitmqctl as the rabbitmq user, like infra.sh).</summary>
+    public async Task<IReadOnlyList<(string Queue, long Messages)>> QueuesAsync()
+    {
+        var output = await Shell($"su rabbitmq -s /bin/sh -c \"RABBITMQ_NODENAME={RabbitNode} HOME=/var/lib/rabbitmq rabbitmqctl -q list_queues name messages\"");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t', ' '))
+            .Where(parts => parts.Length >= 2 && long.TryParse(parts[^1], out _) && parts[0] != "name")
+            .Select(parts => (parts[0], long.Parse(parts[^1]))).ToList();
+    }
+
+    private Task<string> RunAsync(string command) => Shell($"bash '{_script}' {command}", _env);
+
+    private static async Task<string> Shell(string command, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var info = new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in env ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"`{command}` failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        return await stdout;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync("stop");
+        }
+        finally
+        {
+            foreach (var dir in new[] { _dataDir, StateDir }.Where(d => d is not null && d.Contains("vendor")).Distinct())
+            {
+                try { if (Directory.Exists(dir)) Directory.Delete(dir!, recursive: true); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+}
+
+public static class Ports
+{
+    public static int Free()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>A free port p below 65,535 - offset with p + offset free too.</summary>
+    public static int FreePair(int offset)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(30_000, 45_000);
+            if (IsFree(port) && IsFree(port + offset)) return port;
+        }
+        throw new InvalidOperationException("No free port pair found.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Any, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>A log file a child process writes its output lines to (thread-safe).</summary>
+public sealed class LogFile(string path)
+{
+    private readonly object _gate = new();
+    public string Path { get; } = path;
+
+    public void Write(string? line)
+    {
+        if (line is null) return;
+        lock (_gate) File.AppendAllText(Path, line + "\n", Encoding.UTF8);
+    }
+
+    public string Tail(int lines = 40)
+    {
+        lock (_gate) return File.Exists(Path) ? string.Join("\n", File.ReadLines(Path).TakeLast(lines)) : "(no log)";
+    }
+}
