@@ -63,6 +63,9 @@ public static class ServiceDefaultsExtensions
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
             .AddNpgSql(postgres, name: "postgres", tags: ["ready"]);
+        // Periodic loops (sweeps, timers) run on one replica at a time: see LeaderLease.
+        var leases = config.GetSection("Vendor:Leases").Get<LeaseSettings>() ?? new LeaseSettings();
+        services.AddSingleton(sp => new LeaderLeases(postgres, leases, sp.GetService<ILoggerFactory>()));
 
         builder.AddEventStore(setup, postgres);
         // The build's OpenAPI generator starts the host (without a server) only to read the documents: no bus, no database.
