@@ -14,10 +14,15 @@ public sealed record LeaseSettings
 /// <summary>Makes the named leader leases of this process (one per periodic loop), all on the service's PostgreSQL.</summary>
 public sealed class LeaderLeases(string connectionString, LeaseSettings settings, ILoggerFactory? loggers = null)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LeaderLease> _made = new();
+
     public LeaseSettings Settings => settings;
 
     public LeaderLease For(string name) =>
-        new(connectionString, name, (loggers ?? NullLoggerFactory.Instance).CreateLogger<LeaderLease>());
+        _made[name] = new(connectionString, name, (loggers ?? NullLoggerFactory.Instance).CreateLogger<LeaderLease>());
+
+    /// <summary>Whether this process held the named lease when its loop last looked (for status and tests).</summary>
+    public bool Holds(string name) => _made.TryGetValue(name, out var lease) && lease.IsHeld;
 }
 
 /// <summary>
