@@ -54,7 +54,13 @@ public sealed class LeaderLease : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>Whether this process held the lease at the last <see cref="TryHoldAsync"/>.</summary>
-    public bool IsHeld { get; private set; }
+    public bool IsHeld
+    {
+        get => Volatile.Read(ref _held);
+        private set => Volatile.Write(ref _held, value);
+    }
+
+    private bool _held;
 
     /// <summary>Takes the lease if it is free, or confirms this process still holds it. False: another replica holds it (or PostgreSQL is unreachable).</summary>
     public async Task<bool> TryHoldAsync(CancellationToken ct)
