@@ -20,7 +20,7 @@ public sealed class GatewayReplicaTests : IAsyncLifetime
 {
     private const string OpsKey = "replica-bootstrap-ops-key-0123456789";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    /// <summary>Two failed probes (the threshold) one interval apart, the probe's own timeout, and the test's slack.</summary>
+    /// <summary>Two failed probes (the threshold) one interval apart (a failing one answers at once), and slack for a loaded machine.</summary>
     private static readonly TimeSpan Switch = TimeSpan.FromSeconds(10);
 
     private readonly List<IAsyncDisposable> _hosts = [];
@@ -80,7 +80,9 @@ public sealed class GatewayReplicaTests : IAsyncLifetime
             ["ReverseProxy:Clusters:agreements:Destinations:primary:Address"] = a.ToString(),
             ["ReverseProxy:Clusters:agreements:Destinations:replica2:Address"] = b.ToString(),
             ["ReverseProxy:Clusters:agreements:HealthCheck:Active:Interval"] = Interval.ToString(),
-            ["ReverseProxy:Clusters:agreements:HealthCheck:Active:Timeout"] = Interval.ToString(),
+            // A not-ready or stopped instance answers its probe at once; a generous timeout keeps a probe slowed by a loaded machine
+            // from taking a healthy instance out (which would skew the round robin the test counts).
+            ["ReverseProxy:Clusters:agreements:HealthCheck:Active:Timeout"] = "00:00:05",
             ["ReverseProxy:Clusters:staffing:Destinations:primary:Address"] = "http://127.0.0.1:9/",
             ["ReverseProxy:Clusters:quality:Destinations:primary:Address"] = "http://127.0.0.1:9/",
         };
