@@ -8,6 +8,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Vendor.Agreements;
 using Vendor.Gateway;
 using Vendor.Testing;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
 
 namespace Vendor.EndToEnd.Tests.Replicas;
 
@@ -148,6 +150,17 @@ public sealed class GatewayReplicaTests : IAsyncLifetime
         var back = await Send(40);
         Assert.Empty(back.Failed);
         Assert.InRange(back.ToB, 15, 25);
+
+        // Both not ready (say PostgreSQL is down for everyone): HealthyOrPanic still forwards, so callers get the services' own
+        // answers (here they still work; with PostgreSQL down, their 503 problem+json with Retry-After), never the gateway's 503.
+        (_a.Ready, _b.Ready) = (false, false);
+        var proxy = _gateway.Services.GetRequiredService<IProxyStateLookup>();
+        await Eventually.Until(() => Task.FromResult(proxy.TryGetCluster("agreements", out var cluster)
+                && cluster.Destinations.Values.All(d => d.Health.Active == DestinationHealth.Unhealthy)),
+            unhealthy => unhealthy, Switch, "the gateway seeing both unhealthy");
+        var panic = await Send(40);
+        Assert.Empty(panic.Failed);
+        Assert.InRange(panic.ToB, 15, 25);
     }
 
     [Fact]
