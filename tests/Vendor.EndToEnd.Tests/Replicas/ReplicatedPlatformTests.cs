@@ -13,9 +13,9 @@ namespace Vendor.EndToEnd.Tests.Replicas;
 
 /// <summary>
 /// Two instances of each service behind the gateway on one database and broker prefix. Conversations stream in through the
-/// gateway; mid-stream the first-started instance of each service (the likeliest leader of its daemon and timers) stops. A batch
-/// the gateway did not acknowledge is sent again, as an ingest client would. Every acknowledged conversation is counted once in
-/// the SLA figures and decided once in Quality.
+/// gateway; mid-stream the first-started instance of each service (the likeliest leader of its daemon and timers) stops, draining
+/// first (not ready, still serving), so no request fails. A batch the gateway did not acknowledge would be sent again, as an
+/// ingest client would. Every acknowledged conversation is counted once in the SLA figures and decided once in Quality.
 /// </summary>
 public sealed class ReplicatedPlatformTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
@@ -30,7 +30,8 @@ public sealed class ReplicatedPlatformTests(Xunit.Abstractions.ITestOutputHelper
 
     private Uri Start<T>(string service, bool first) where T : class
     {
-        var host = new ServiceHost<T>(_settings, realPort: true);
+        // A stopping instance reports not ready and serves on for 5 s: the gateway (probing every second) moves away first.
+        var host = new ServiceHost<T>(new Dictionary<string, string?>(_settings) { ["Vendor:ShutdownDrain"] = "00:00:05" }, realPort: true);
         _hosts.Add(host);
         if (first) _first[service] = host;
         return host.RealAddress();
@@ -135,7 +136,8 @@ public sealed class ReplicatedPlatformTests(Xunit.Abstractions.ITestOutputHelper
         var decided = await Eventually.Until(() => QualityRows(), rows => rows.Total >= acknowledged.Count, TimeSpan.FromSeconds(60),
             "every conversation decided in Quality");
         Assert.Equal((acknowledged.Count, acknowledged.Count), decided);
-        Assert.True(resent <= Batches, $"{resent} batches sent again");
+        // With the drain the gateway had moved away before any instance closed its port: nothing had to be sent again.
+        Assert.Equal(0, resent);
     }
 
     private async Task<(long Total, long Distinct)> QualityRows()
