@@ -62,7 +62,13 @@ public static class ServiceDefaultsExtensions
         var postgres = config.ConnectionString("Postgres");
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
-            .AddNpgSql(postgres, name: "postgres", tags: ["ready"]);
+            .AddNpgSql(postgres, name: "postgres", tags: ["ready"])
+            .AddCheck<ShutdownDrain>("drain", tags: ["ready"]);
+        services.AddSingleton<ShutdownDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
+        // Periodic loops (sweeps, timers) run on one replica at a time: see LeaderLease.
+        var leases = config.GetSection("Vendor:Leases").Get<LeaseSettings>() ?? new LeaseSettings();
+        services.AddSingleton(sp => new LeaderLeases(postgres, leases, sp.GetService<ILoggerFactory>()));
 
         builder.AddEventStore(setup, postgres);
         // The build's OpenAPI generator starts the host (without a server) only to read the documents: no bus, no database.

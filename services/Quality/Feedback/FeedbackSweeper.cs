@@ -72,24 +72,37 @@ public static class FeedbackSweep
     }
 }
 
-/// <summary>Flags overdue feedback in the background: at the next due time it knows of, at the latest every sweep interval.</summary>
+/// <summary>
+/// Flags overdue feedback in the background: at the next due time it knows of, at the latest every sweep interval. With several
+/// replicas only the holder of the <see cref="LeaseName"/> lease sweeps; the others try to take it every few seconds. Each flag is
+/// written with the stream version read, so even two sweeps at once (a hand-over) flag an item once.
+/// </summary>
 public sealed class FeedbackSweeper(IDocumentStore documents, TimeProvider clock, FeedbackSignal signal, FeedbackSweepSettings settings,
-    ILogger<FeedbackSweeper> logger) : BackgroundService
+    LeaderLeases leases, ILogger<FeedbackSweeper> logger) : BackgroundService
 {
+    public const string LeaseName = "quality-feedback-sweeper";
     private static readonly TimeSpan Shortest = TimeSpan.FromMilliseconds(200);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await using var lease = leases.For(LeaseName);
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = settings.SweepInterval;
             try
             {
-                await FeedbackSweep.RunAsync(documents, clock.GetUtcNow(), stoppingToken);
-                if (await FeedbackSweep.NextDueAsync(documents, stoppingToken) is { } next)
+                if (!await lease.TryHoldAsync(stoppingToken))
                 {
-                    var until = next - clock.GetUtcNow();
-                    wait = until < Shortest ? Shortest : until < wait ? until : wait;
+                    if (leases.Settings.RetryInterval < wait) wait = leases.Settings.RetryInterval;
+                }
+                else
+                {
+                    await FeedbackSweep.RunAsync(documents, clock.GetUtcNow(), stoppingToken);
+                    if (await FeedbackSweep.NextDueAsync(documents, stoppingToken) is { } next)
+                    {
+                        var until = next - clock.GetUtcNow();
+                        wait = until < Shortest ? Shortest : until < wait ? until : wait;
+                    }
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -23,6 +23,8 @@ public sealed record AlertSettings
     public TimeSpan EscalateAfter { get; init; } = TimeSpan.FromMinutes(15);
     /// <summary>A shift started this long without a clock-in becomes a no-show.</summary>
     public TimeSpan NoShowGrace { get; init; } = Attendance.AttendanceRules.DefaultGrace;
+    /// <summary>How often the full evaluation (no-shows, every scope, escalation) runs, on the one replica that leads it.</summary>
+    public TimeSpan EvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Pure detectors and the alert lifecycle (DOMAIN.md "Absence spikes").</summary>
