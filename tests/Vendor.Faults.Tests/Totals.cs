@@ -75,8 +75,11 @@ public static partial class Totals
             .Where(x => x.Keys.Count != 1)
             .Select(x => $"team {x.t} on {x.c}: {x.Keys.Count} alert raises ({string.Join(", ", x.Keys)})").ToList();
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
-        var resent = raised.GroupBy(x => x.Key).Where(g => g.Count() > 1).Select(g => $"{g.Key} ×{g.Count()}").ToList();
-        if (resent.Count > 0) output.WriteLine($"the same alert message sent again after a kill (same Idempotency-Key): {string.Join(", ", resent)}");
+        var resent = raised.GroupBy(x => x.Key).Where(g => g.Count() > 1).ToList();
+        if (resent.Count > 0)
+            output.WriteLine($"the same alert message sent again after a kill (same Idempotency-Key): {string.Join(", ", resent.Select(g => $"{g.Key} ×{g.Count()}"))}");
+        // Such a resend says so: every copy after the first is marked as a possible repeat.
+        Assert.All(resent, g => Assert.All(g.Skip(1), x => Assert.True(x.MarkedRepeat, $"{x.Key} on {x.Channel} resent unmarked")));
 
         await AssertErrorQueuesEmptyAsync(platform, output);
         output.WriteLine($"{store}: {traffic.Summary()}; SLA {counted}, listed {listed.Count}, sampled {samples.Count}, {teams.Count} alerts × 3 channels once each");
@@ -85,18 +88,19 @@ public static partial class Totals
     private static readonly string[] Channels = ["dingtalk", "wecom", "webhook"];
 
     /// <summary>Accepted "raised" messages by team and channel; a message resent with the same idempotency key counts each time.</summary>
-    private static List<(string Team, string Channel, string Key)> RaisedDeliveries(WebhookReceiver receiver, IReadOnlyCollection<string> teams)
+    private static List<(string Team, string Channel, string Key, bool MarkedRepeat)> RaisedDeliveries(WebhookReceiver receiver, IReadOnlyCollection<string> teams)
     {
-        var found = new List<(string, string, string)>();
+        var found = new List<(string, string, string, bool)>();
         foreach (var call in receiver.Calls.Where(c => c.Accepted))
         {
             var body = JsonDocument.Parse(call.Body).RootElement;
             string scope;
-            bool isRaise;
+            bool isRaise, repeat;
             if (call.Robot == "webhook")
             {
                 scope = body.GetProperty("alert").GetProperty("scope").GetString()!;
                 isRaise = body.GetProperty("change").GetString() == "raised";
+                repeat = body.GetProperty("possibleRepeat").GetBoolean();
             }
             else
             {
@@ -104,13 +108,17 @@ public static partial class Totals
                     ? body.GetProperty("markdown").GetProperty("text").GetString()!
                     : body.GetProperty("markdown").GetProperty("content").GetString()!;
                 scope = ScopeLine().Match(text).Groups[1].Value.Trim();
+                repeat = text.StartsWith(RepeatMark, StringComparison.Ordinal);
+                if (repeat) text = "### " + text[RepeatMark.Length..];
                 isRaise = !text.StartsWith("### 【", StringComparison.Ordinal); // a raise's title has no state prefix
             }
             if (isRaise && scope.StartsWith("team:") && teams.Contains(scope["team:".Length..]))
-                found.Add((scope["team:".Length..], call.Robot, call.IdempotencyKey ?? "?"));
+                found.Add((scope["team:".Length..], call.Robot, call.IdempotencyKey ?? "?", repeat));
         }
         return found;
     }
+
+    private const string RepeatMark = "### 【可能重复 possible repeat】";
 
     [GeneratedRegex(@"范围 scope: (\S+)")]
     private static partial Regex ScopeLine();

@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Vendor.Staffing.Alerts;
 using Vendor.Testing;
 
 namespace Vendor.Staffing.Tests;
@@ -132,6 +136,57 @@ public class AlertDeliveryTests(ServiceFixture<StaffingApi> fixture) : IClassFix
         Assert.Contains(receiver.Calls, c => !c.Accepted);
 
         foreach (var channel in channels) await _ops.DeleteAsync($"/api/staffing/alert-channels/{channel}");
+    }
+
+    [Fact]
+    public async Task A_delivery_whose_sender_died_mid_send_is_sent_again_once_marked_as_a_possible_repeat()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Down = true;
+        var channels = await ChannelsTo(receiver);
+        var team = await TeamOfFiveCallsInSick();
+        var failing = await AlertOf($"team:{team}",
+            a => a.GetProperty("severity").GetString() == "critical" && a.GetProperty("deliveries").GetArrayLength() > 0
+                 && a.GetProperty("deliveries").EnumerateArray().All(d => d.GetProperty("attempts").GetInt32() >= 1),
+            "failed first attempts");
+        var alertId = failing.GetProperty("alertId").GetString()!;
+        try
+        {
+            // As a process killed between "sending" and its outcome leaves them: holding each channel's sending lock (the
+            // dispatcher's), mark the deliveries as begun.
+            var documents = fixture.Host.Services.GetRequiredService<IDocumentStore>();
+            await using var connection = documents.Storage.Database.CreateConnection();
+            await connection.OpenAsync();
+            foreach (var channel in channels)
+                await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext($1))", connection) { Parameters = { new() { Value = $"alert-channel:{channel}" } } })
+                    await take.ExecuteScalarAsync();
+            await using (var session = documents.LightweightSession())
+            {
+                var begun = await session.Query<AlertDelivery>().Where(d => d.AlertId == alertId).ToListAsync();
+                Assert.Equal(failing.GetProperty("deliveries").GetArrayLength(), begun.Count);
+                foreach (var d in begun) session.Store(d with { SendingSince = DateTimeOffset.UtcNow });
+                await session.SaveChangesAsync();
+            }
+            await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection)) await release.ExecuteScalarAsync();
+            receiver.Down = false;
+
+            var delivered = await Eventually.Until(() => _ops.GetFromJsonAsync<JsonElement>($"/api/staffing/alerts/{alertId}"),
+                AllDelivered, TimeSpan.FromSeconds(90), "deliveries after the receiver came back");
+            EachKeyAcceptedOnce(receiver, delivered);
+            // Every one was begun before: each arrives once, and says it may repeat what the channel already had.
+            var accepted = receiver.Calls.Where(c => c.Accepted && c.IdempotencyKey!.StartsWith(alertId)).ToList();
+            Assert.Equal(["dingtalk", "webhook", "wecom"], accepted.Select(c => c.Robot).Distinct().Order());
+            Assert.All(accepted.Where(c => c.Robot == "dingtalk"), c => Assert.StartsWith("【可能重复 possible repeat】",
+                JsonDocument.Parse(c.Body).RootElement.GetProperty("markdown").GetProperty("title").GetString()));
+            Assert.All(accepted.Where(c => c.Robot == "wecom"), c => Assert.Contains("可能重复 possible repeat",
+                JsonDocument.Parse(c.Body).RootElement.GetProperty("markdown").GetProperty("content").GetString()));
+            Assert.All(accepted.Where(c => c.Robot == "webhook"), c =>
+                Assert.True(JsonDocument.Parse(c.Body).RootElement.GetProperty("possibleRepeat").GetBoolean()));
+        }
+        finally
+        {
+            foreach (var channel in channels) await _ops.DeleteAsync($"/api/staffing/alert-channels/{channel}");
+        }
     }
 
     [Fact]

@@ -442,6 +442,27 @@ public class AlertRulesTests
     }
 
     [Fact]
+    public void An_attempt_that_was_begun_and_never_concluded_or_got_no_answer_makes_the_next_send_a_possible_repeat()
+    {
+        var fresh = Pending().Sending(Now);
+        Assert.False(fresh.MayRepeat);
+        Assert.Equal(Now, fresh.SendingSince);
+        Assert.Null(fresh.Succeeded(Now.AddSeconds(1)).SendingSince);
+        // A refusal is an answer: the channel did not take it, the next send is no repeat.
+        Assert.False(fresh.FailedAttempt("HTTP 500", Now.AddSeconds(1)).Sending(Now.AddSeconds(2)).MayRepeat);
+        // No answer (timeout, connection lost): the channel may have taken it.
+        var unanswered = fresh.FailedAttempt("TimeoutRejectedException", Now.AddSeconds(5), answered: false);
+        Assert.True(unanswered.MayRepeat);
+        Assert.Null(unanswered.SendingSince);
+        // The process died after saving "sending" (perhaps after the robot accepted): the next attempt may repeat it.
+        var afterCrash = fresh.Sending(Now.AddMinutes(1));
+        Assert.True(afterCrash.MayRepeat);
+        Assert.StartsWith("【可能重复 possible repeat】", AlertMessages.Title(afterCrash));
+        Assert.DoesNotContain("可能重复", AlertMessages.Title(fresh));
+        Assert.Contains("\"possibleRepeat\":true", AlertMessages.WebhookBody(afterCrash));
+    }
+
+    [Fact]
     public void A_delivery_fails_for_good_after_the_last_attempt()
     {
         var delivery = Pending();

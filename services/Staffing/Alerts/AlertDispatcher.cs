@@ -94,11 +94,14 @@ public sealed class AlertDispatcher(IDocumentStore documents, TimeProvider clock
                 await session.SaveChangesAsync(ct);
                 return;
             }
-            foreach (var delivery in due)
+            foreach (var pending in due)
             {
-                var failure = await SendAsync(channel, delivery, ct);
+                var delivery = pending.Sending(clock.GetUtcNow());
+                session.Store(delivery);
+                await session.SaveChangesAsync(ct);
+                var (failure, answered) = await SendAsync(channel, delivery, ct);
                 var at = clock.GetUtcNow();
-                session.Store(failure is null ? delivery.Succeeded(at) : delivery.FailedAttempt(failure, at));
+                session.Store(failure is null ? delivery.Succeeded(at) : delivery.FailedAttempt(failure, at, answered));
                 await session.SaveChangesAsync(ct);
                 if (failure is null)
                 {
@@ -118,21 +121,32 @@ public sealed class AlertDispatcher(IDocumentStore documents, TimeProvider clock
         }
     }
 
-    private async Task<string?> SendAsync(AlertChannel channel, AlertDelivery delivery, CancellationToken ct)
+    /// <returns>The failure (null: accepted) and whether the channel answered at all.</returns>
+    private async Task<(string? Failure, bool Answered)> SendAsync(AlertChannel channel, AlertDelivery delivery, CancellationToken ct)
     {
+        var unanswered = false;
         try
         {
             using var response = await Attempt.ExecuteAsync(async token =>
             {
-                using var request = AlertMessages.Request(channel, delivery, clock.GetUtcNow());
-                return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                // A retry after a try that got no answer may repeat what the channel already took: say so.
+                using var request = AlertMessages.Request(channel, delivery with { MayRepeat = delivery.MayRepeat || unanswered }, clock.GetUtcNow());
+                try
+                {
+                    return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                }
+                catch (Exception)
+                {
+                    unanswered = true;
+                    throw;
+                }
             }, ct);
-            return await AlertMessages.FailureOf(channel, response, ct);
+            return (await AlertMessages.FailureOf(channel, response, ct), true);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // Whatever went wrong (refused, timed out, a bad URL) is this attempt's failure, recorded and retried later.
-            return $"{e.GetType().Name}: {e.Message}";
+            return ($"{e.GetType().Name}: {e.Message}", !unanswered);
         }
     }
 }

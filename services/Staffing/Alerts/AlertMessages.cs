@@ -67,7 +67,8 @@ public static class AlertMessages
             "raised" => "", "resolved" => "【已恢复 resolved】", "acknowledged" => "【已确认 acknowledged】", "escalated" => "【升级 ESCALATED】",
             _ => "【更新 updated】",
         };
-        return $"{state}{(a.Severity == Severities.Critical ? "🔴" : "🟠")} {what} · {a.Scope}";
+        var repeat = d.MayRepeat ? "【可能重复 possible repeat】" : "";
+        return $"{repeat}{state}{(a.Severity == Severities.Critical ? "🔴" : "🟠")} {what} · {a.Scope}";
     }
 
     public static string Markdown(AlertDelivery d)
@@ -100,6 +101,7 @@ public static class AlertMessages
     public static string WebhookBody(AlertDelivery d) => JsonSerializer.Serialize(new
     {
         idempotencyKey = d.Id,
+        possibleRepeat = d.MayRepeat,
         change = d.Change,
         title = Title(d),
         alert = new
