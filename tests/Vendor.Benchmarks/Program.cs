@@ -16,12 +16,12 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Vendor.Benchmarks [all|" + string.Join("|", Suite.Benchmarks.Select(b => b.Name)) + "] --gateway URL --ops-key KEY --postgres CONNSTR " +
                             "[--out FILE.md] [--seconds 30] [--clients 8] [--batch 500] [--stores 4] [--conversations 1000000] " +
-                            "[--agreements URL --gateway-secret-file FILE --rate 200]");
+                            "[--agreements URL --gateway-secret-file FILE --gateway-pid-file FILE --rate 200]");
     return 2;
 }
 
 sealed record Options(string Command, Uri Gateway, string OpsKey, string Postgres, int Seconds, int Clients, int Batch, int Stores, int Conversations,
-    string? Out, Uri Agreements, string? GatewaySecretFile, int Rate)
+    string? Out, Uri Agreements, string? GatewaySecretFile, string? GatewayPidFile, int Rate)
 {
     public static Options Parse(string[] args)
     {
@@ -38,6 +38,7 @@ sealed record Options(string Command, Uri Gateway, string OpsKey, string Postgre
             int.Parse(Arg("--clients", "8")), int.Parse(Arg("--batch", "500")), int.Parse(Arg("--stores", "4")),
             int.Parse(Arg("--conversations", "1000000")), Arg("--out", "") is { Length: > 0 } output ? output : null,
             new Uri(Arg("--agreements", "http://127.0.0.1:5101")), Arg("--gateway-secret-file", "") is { Length: > 0 } file ? file : null,
+            Arg("--gateway-pid-file", "") is { Length: > 0 } pid ? pid : null,
             int.Parse(Arg("--rate", "200")));
     }
 }
