@@ -14,7 +14,9 @@ static class GatewayOverheadBench
 {
     private const string StoreId = "bench-gateway";
     private const int Seeded = 20_000;
-    private const int Rounds = 10; // short rounds, alternating: a burst of other work on the machine falls on both paths alike
+    // Half-second rounds, alternating: a burst of other work on the machine (a build, another benchmark's backlog) lasts longer than
+    // a round, so it falls on both paths alike instead of on whichever happened to be measured then.
+    private static readonly TimeSpan Round = TimeSpan.FromSeconds(0.5);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
     public static async Task<IReadOnlyList<BenchRow>> Run(Options o)
@@ -53,22 +55,22 @@ static class GatewayOverheadBench
         if (JsonDocument.Parse(viaGateway).RootElement.GetProperty("conversations").GetInt64() != JsonDocument.Parse(viaDirect).RootElement.GetProperty("conversations").GetInt64())
             throw new InvalidOperationException("the gateway and Agreements answered differently");
 
-        var round = TimeSpan.FromSeconds(Math.Max(1.0, o.Seconds / (double)Rounds));
+        var rounds = Math.Max(2, (int)(o.Seconds / Round.TotalSeconds));
         Console.WriteLine($"gateway overhead: GET {path} ({viaDirect.Length:N0} bytes), {o.Rate} requests/s open loop, {WarmUp.TotalSeconds:N0} s warm-up each, " +
-                          $"then {Rounds} rounds of {round.TotalSeconds:N1} s each path, alternating");
+                          $"then {rounds} rounds of {Round.TotalSeconds:N1} s each path, alternating");
         await Paced(direct, path, o.Rate, WarmUp);
         await Paced(gateway, path, o.Rate, WarmUp);
         var (d, g) = (new Sample(), new Sample());
         var gatewayProcess = GatewayProcess(o);
         var gatewayCpu = TimeSpan.Zero;
-        for (var r = 0; r < Rounds; r++)
+        for (var r = 0; r < rounds; r++)
         {
             // direct, gateway, gateway, direct, ...: neither path always goes first.
             var order = r % 2 == 0 ? new[] { (direct, d), (gateway, g) } : [(gateway, g), (direct, d)];
             foreach (var (client, sample) in order)
             {
                 var before = CpuTime(gatewayProcess);
-                sample.Add(await Paced(client, path, o.Rate, round));
+                sample.Add(await Paced(client, path, o.Rate, Round));
                 if (sample == g) gatewayCpu += CpuTime(gatewayProcess) - before;
             }
         }
