@@ -82,13 +82,13 @@ static class GatewayOverheadBench
                           $"dispatch lag mean {d.MeanLag:F2} ms, {d.Failed} failed");
         Console.WriteLine($"  through the gateway:  {g.Count:N0} requests, p50 {Suite.Ms(gp50)}, p99 {Suite.Ms(gp99)}, max {Suite.Ms(g.P(1))}; " +
                           $"dispatch lag mean {g.MeanLag:F2} ms, {g.Failed} failed");
-        Console.WriteLine($"RATIO p99 gateway/direct = {ratio:F2} (+{gp99 - dp99:F2} ms; p50 +{gp50 - dp50:F2} ms)   (target <= 1.5)" +
+        Console.WriteLine($"RATIO p99 gateway/direct = {ratio:F2} ({gp99 - dp99:+0.00;-0.00} ms; p50 {gp50 - dp50:+0.00;-0.00} ms)   (target <= 1.5)" +
                           (cpuPerRequest is { } us ? $"; the gateway process spent {us:N0} µs of CPU a request" : ""));
         return
         [
             new("gateway", $"gateway overhead: GET …/sla (reads PostgreSQL) through the gateway, {o.Rate} requests/s open loop, {d.Count:N0} requests a path",
                 "p99 ≤ 1.5 × direct", $"p50 {Suite.Ms(gp50)}, p99 {Suite.Ms(gp99)}" + (cpuPerRequest is { } cpu ? $"; gateway CPU {cpu:N0} µs a request" : ""), $"Agreements directly (signed caller headers): p50 {Suite.Ms(dp50)}, p99 {Suite.Ms(dp99)}",
-                $"{ratio:F2} (p99; +{gp99 - dp99:F2} ms)", ratio <= 1.5,
+                $"{ratio:F2} (p99; {gp99 - dp99:+0.00;-0.00} ms; p50 {gp50 - dp50:+0.00;-0.00} ms)", ratio <= 1.5,
                 d.Failed + g.Failed == 0 ? null : $"{d.Failed + g.Failed} requests failed"),
         ];
     }
