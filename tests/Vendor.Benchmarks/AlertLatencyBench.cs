@@ -11,7 +11,7 @@ using System.Text.Json;
 /// </summary>
 static class AlertLatencyBench
 {
-    public static async Task<int> Run(Options o, int events = 1000, int perSecond = 25)
+    public static async Task<IReadOnlyList<BenchRow>> Run(Options o, int events = 1000, int perSecond = 25)
     {
         var ops = Http.Client(o.Gateway, o.OpsKey);
         var run = DateTime.UtcNow.ToString("MMddHHmmss");
@@ -53,7 +53,15 @@ static class AlertLatencyBench
                           $"p99 {Http.Percentile(latencies, 0.99):F0} ms, max {(latencies.Count > 0 ? latencies[^1] : 0):F0} ms  (target p99 < 1,000 ms)");
         Console.WriteLine($"baseline, the absence POST's own round trip: p50 {Http.Percentile(posts, 0.5):F1} ms, p99 {Http.Percentile(posts, 0.99):F1} ms; " +
                           $"RATIO p99 end-to-end/POST = {Http.Percentile(latencies, 0.99) / Math.Max(0.001, Http.Percentile(posts, 0.99)):F1}");
-        return latencies.Count == events ? 0 : 1;
+        var p99 = Http.Percentile(latencies, 0.99);
+        var postP99 = Http.Percentile(posts, 0.99);
+        return
+        [
+            new("staffing", $"absence POST → alert webhook received, {events:N0} absences at {perSecond}/s", "p99 < 1 s",
+                $"p50 {Suite.Ms(Http.Percentile(latencies, 0.5))}, p99 {Suite.Ms(p99)}", $"the absence POST alone: p99 {Suite.Ms(postP99)}",
+                $"{p99 / Math.Max(0.001, postP99):F1} (p99)", p99 < 1000 && latencies.Count == events,
+                latencies.Count == events ? null : $"{events - latencies.Count:N0} alerts not delivered within 60 s"),
+        ];
     }
 
     /// <summary>A minimal webhook receiver: notes when the first "raised" delivery of each scope arrived.</summary>

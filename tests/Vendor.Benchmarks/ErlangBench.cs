@@ -15,7 +15,7 @@ static class ErlangBench
         public double PerSecond => Answered / Elapsed.TotalSeconds;
     }
 
-    public static async Task<int> Run(Options o)
+    public static async Task<IReadOnlyList<BenchRow>> Run(Options o)
     {
         var ops = Http.Client(o.Gateway, o.OpsKey);
         var queues = Queues(count: 256);
@@ -28,7 +28,7 @@ static class ErlangBench
             if (!probe.IsSuccessStatusCode || !JsonDocument.Parse(text).RootElement.TryGetProperty("seats", out _))
             {
                 Console.Error.WriteLine($"GET {queries[0]}: HTTP {(int)probe.StatusCode} {text}");
-                return 1;
+                return [new("staffing", "Erlang C through the gateway", "", "", "", "", null, $"GET {queries[0]}: HTTP {(int)probe.StatusCode}")];
             }
         }
         Console.WriteLine($"erlang: {o.Clients} clients, {queries.Length} different queues (up to {queues.Max(q => q.Erlangs):N0} erlangs), " +
@@ -41,7 +41,13 @@ static class ErlangBench
         Report("baseline, gateway /health/live", "requests/s", baseline);
         Console.WriteLine($"RATIO erlang/baseline = {erlang.PerSecond / baseline.PerSecond:F3} (throughput), " +
                           $"p99 erlang/baseline = {erlang.P99 / baseline.P99:F1}");
-        return erlang.Failed + baseline.Failed == 0 ? 0 : 1;
+        return
+        [
+            new("staffing", $"Erlang C through the gateway, {queries.Length} queues up to {queues.Max(q => q.Erlangs):N0} erlangs, {o.Clients} clients, {o.Seconds} s",
+                "—", $"{erlang.PerSecond:N0} evaluations/s; p99 {Suite.Ms(erlang.P99)}", $"gateway /health/live {baseline.PerSecond:N0} requests/s",
+                $"{erlang.PerSecond / baseline.PerSecond:F2} (throughput)", null,
+                erlang.Failed + baseline.Failed == 0 ? null : $"{erlang.Failed + baseline.Failed:N0} requests failed (HTTP {erlang.FailureStatus ?? baseline.FailureStatus})"),
+        ];
     }
 
     /// <summary>Queues from a quiet web shop to a national hotline, calls and chats, with and without caps.</summary>

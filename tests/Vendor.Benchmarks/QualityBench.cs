@@ -11,7 +11,7 @@ using Npgsql;
 /// </summary>
 static class QualityBench
 {
-    public static async Task<int> Run(Options o)
+    public static async Task<IReadOnlyList<BenchRow>> Run(Options o)
     {
         var run = DateTime.UtcNow.ToString("MMddHHmmss");
         var stores = await Http.IngestStores(o, $"bench-qc-{run}");
@@ -58,7 +58,12 @@ static class QualityBench
             decided = await DecidedAsync(db, storeIds);
             var missing = answered.Count(a => !decided.ContainsKey((a.Store, a.Batch)) || decided[(a.Store, a.Batch)].Conversations < o.Batch);
             if (missing == 0) break;
-            if (DateTime.UtcNow > drainDeadline) { Console.Error.WriteLine($"quality: {missing} batches still undecided after 5 minutes"); return 1; }
+            if (DateTime.UtcNow > drainDeadline)
+            {
+                Console.Error.WriteLine($"quality: {missing} batches still undecided after 5 minutes");
+                return [new("quality", "QC sampling decisions under ingest load", "≥ 5,000 conversations/s", "", $"ingest {ingestRate:N0} conversations/s", "", false,
+                    $"{missing} batches undecided after 5 minutes")];
+            }
             await Task.Delay(500);
         }
 
@@ -74,7 +79,12 @@ static class QualityBench
         Console.WriteLine($"lag from the ingest answer to the sampling decision, per 500-conversation batch: p50 {Http.Percentile(lags, 0.5):F0} ms, " +
                           $"p99 {Http.Percentile(lags, 0.99):F0} ms, max {lags[^1]:F0} ms");
         Console.WriteLine($"RATIO sampling/ingest = {consumeRate / ingestRate:F3}   (keeps up at >= ~1)");
-        return 0;
+        return
+        [
+            new("quality", $"QC sampling decisions under ingest load, {conversations:N0} conversations", "≥ 5,000 conversations/s",
+                $"{consumeRate:N0} conversations/s decided; lag p50 {Suite.Ms(Http.Percentile(lags, 0.5))}, p99 {Suite.Ms(Http.Percentile(lags, 0.99))}",
+                $"ingest {ingestRate:N0} conversations/s", $"{consumeRate / ingestRate:F2}", consumeRate >= 5_000),
+        ];
     }
 
     private static async Task<Dictionary<(string, string), (DateTimeOffset, long)>> DecidedAsync(NpgsqlConnection db, string[] stores)
