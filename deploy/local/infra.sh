@@ -64,7 +64,7 @@ max_connections = 300
 fsync = on
 # Ingestion at full speed writes ~1 GB of WAL and dirties shared buffers faster than the defaults flush them:
 # a bigger pool, a busier background writer and calmer checkpoints (measured with ./vendor bench ingest).
-shared_buffers = 2GB
+shared_buffers = ${VENDOR_PG_SHARED_BUFFERS:-2GB}
 wal_buffers = 64MB
 bgwriter_lru_maxpages = 1000
 bgwriter_delay = 20ms

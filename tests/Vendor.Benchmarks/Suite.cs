@@ -21,12 +21,13 @@ static class Suite
 {
     /// <summary>
     /// Every benchmark, in the order the suite runs them: the latency figures first, on a quiet platform; the ingest loads last
-    /// (they leave the consumers a backlog, drained before the next one starts).
+    /// (they leave the consumers a backlog, drained before the next one starts). The gateway's overhead comes after the SLA
+    /// readers: run first, right after the stack started, its p99 ratio was 1.9 where alone it was 1.2-1.3.
     /// </summary>
     public static readonly (string Name, Func<Options, Task<IReadOnlyList<BenchRow>>> Run)[] Benchmarks =
     [
-        ("gateway", GatewayOverheadBench.Run),
         ("sla", SlaLatencyBench.Run),
+        ("gateway", GatewayOverheadBench.Run),
         ("knowledge", KnowledgeBench.Run),
         // Staffing: Erlang evaluations/s, absence → webhook latency, then the emergency-plan solver.
         ("staffing", async o => [.. await ErlangBench.Run(o), .. await AlertLatencyBench.Run(o), .. await PlanBench.Run(o)]),

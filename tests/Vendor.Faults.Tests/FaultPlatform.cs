@@ -131,17 +131,7 @@ public sealed class FaultPlatform : IAsyncLifetime
             env[$"{cluster}__Destinations__primary__Address"] = _instances[service][0].Address.ToString();
             for (var i = 1; i < _instances[service].Count; i++)
                 env[$"{cluster}__Destinations__replica{i}__Address"] = _instances[service][i].Address.ToString();
-            // Active checks on liveness (a PostgreSQL outage makes every instance not-ready, yet each still answers its 503
-            // problem itself), passive checks on transport failures: a killed instance leaves the rotation within about a second.
-            env[$"{cluster}__HealthCheck__Active__Enabled"] = "true";
-            env[$"{cluster}__HealthCheck__Active__Interval"] = "00:00:01";
-            env[$"{cluster}__HealthCheck__Active__Timeout"] = "00:00:01";
-            env[$"{cluster}__HealthCheck__Active__Policy"] = "ConsecutiveFailures";
-            env[$"{cluster}__HealthCheck__Active__Path"] = "/health/live";
-            env[$"{cluster}__HealthCheck__Passive__Enabled"] = "true";
-            env[$"{cluster}__HealthCheck__Passive__Policy"] = "TransportFailureRate";
-            env[$"{cluster}__HealthCheck__Passive__ReactivationPeriod"] = "00:00:02";
-            env[$"{cluster}__Metadata__ConsecutiveFailuresHealthPolicy.Threshold"] = "1";
+            // The health checks are the shipped ones (appsettings.json): active on /health/ready, passive on transport failures.
         }
         return env;
     }

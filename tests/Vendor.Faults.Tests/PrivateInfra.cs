@@ -43,6 +43,8 @@ public sealed class PrivateInfra : IAsyncDisposable
             ["VENDOR_PG_PORT"] = PostgresPort.ToString(),
             ["VENDOR_RABBIT_PORT"] = RabbitPort.ToString(),
             ["VENDOR_RABBIT_NODE"] = RabbitNode,
+            // A second cluster beside the shared one: the fault tests need far less than the 2 GB it is tuned to.
+            ["VENDOR_PG_SHARED_BUFFERS"] = "128MB",
         };
     }
 
@@ -78,7 +80,15 @@ public sealed class PrivateInfra : IAsyncDisposable
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{command}` did not finish within 3 minutes:\n{await stderr}");
+        }
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"`{command}` failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
         return await stdout;
@@ -104,13 +114,18 @@ public sealed class PrivateInfra : IAsyncDisposable
 
 public static class Ports
 {
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768+): a killed process is restarted on its port a few seconds later, and an
+    /// ephemeral port could meanwhile be taken as the local end of some outgoing connection.
+    /// </summary>
     public static int Free()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            if (IsFree(port)) return port;
+        }
+        throw new InvalidOperationException("No free port found.");
     }
 
     /// <summary>A free port p below 65,535 - offset with p + offset free too.</summary>
@@ -118,7 +133,7 @@ public static class Ports
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            var port = Random.Shared.Next(30_000, 45_000);
+            var port = Random.Shared.Next(20_000, 32_000);
             if (IsFree(port) && IsFree(port + offset)) return port;
         }
         throw new InvalidOperationException("No free port pair found.");

@@ -135,7 +135,8 @@ public sealed class AlertDispatcher(IDocumentStore documents, TimeProvider clock
                 {
                     return await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
                 }
-                catch (Exception)
+                // Refused or unresolvable: nothing reached the channel. Anything else (timeout, reset) may have.
+                catch (Exception e) when (e is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
                 {
                     unanswered = true;
                     throw;
