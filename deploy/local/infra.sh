@@ -142,5 +142,7 @@ case "${1:-}" in
   stop-rabbitmq) set_data_dirs; stop_rabbitmq ;;
   data-dir) install >&2; set_data_dirs; echo "$DATA" ;;
   status) status ;;
-  *) echo "usage: $0 install|start|stop|status|start-postgres|stop-postgres|start-rabbitmq|stop-rabbitmq|data-dir" >&2; exit 2 ;;
+  # rabbitmqctl against this node, as the rabbitmq user with the node's settings: ctl -q list_queues name messages
+  ctl) shift; set_data_dirs; as_user rabbitmq "$(rabbit_env) rabbitmqctl $(printf '%q ' "$@")" ;;
+  *) echo "usage: $0 install|start|stop|status|start-postgres|stop-postgres|start-rabbitmq|stop-rabbitmq|data-dir|ctl ARGS" >&2; exit 2 ;;
 esac

@@ -60,10 +60,10 @@ public sealed class PrivateInfra : IAsyncDisposable
     public Task StartRabbitMqAsync() => RunAsync("start-rabbitmq");
     public Task StopRabbitMqAsync() => RunAsync("stop-rabbitmq");
 
-    /// <summary>Queues of the private node with their ready messages (rabbitmqctl as the rabbitmq user, like infra.sh).</summary>
+    /// <summary>Queues of the private node with their ready messages (rabbitmqctl through infra.sh's ctl).</summary>
     public async Task<IReadOnlyList<(string Queue, long Messages)>> QueuesAsync()
     {
-        var output = await Shell($"su rabbitmq -s /bin/sh -c \"RABBITMQ_NODENAME={RabbitNode} HOME=/var/lib/rabbitmq rabbitmqctl -q list_queues name messages\"");
+        var output = await RunAsync("ctl -q list_queues name messages");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('\t', ' '))
             .Where(parts => parts.Length >= 2 && long.TryParse(parts[^1], out _) && parts[0] != "name")

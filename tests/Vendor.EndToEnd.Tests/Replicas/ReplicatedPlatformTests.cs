@@ -30,8 +30,9 @@ public sealed class ReplicatedPlatformTests(Xunit.Abstractions.ITestOutputHelper
 
     private Uri Start<T>(string service, bool first) where T : class
     {
-        // A stopping instance reports not ready and serves on for 5 s: the gateway (probing every second) moves away first.
-        var host = new ServiceHost<T>(new Dictionary<string, string?>(_settings) { ["Vendor:ShutdownDrain"] = "00:00:05" }, realPort: true);
+        // A stopping instance reports not ready and serves on for 10 s: the gateway (probing every second, out after two failures)
+        // moves away first, with room for a probe slowed by a loaded machine.
+        var host = new ServiceHost<T>(new Dictionary<string, string?>(_settings) { ["Vendor:ShutdownDrain"] = "00:00:10" }, realPort: true);
         _hosts.Add(host);
         if (first) _first[service] = host;
         return host.RealAddress();
