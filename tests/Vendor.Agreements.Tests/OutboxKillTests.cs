@@ -30,12 +30,13 @@ public class OutboxKillTests(ITestOutputHelper output)
         using var staffing = staffingFactory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddConsumeObserver(_ => deliveries)));
         staffing.CreateClient();
 
+        var logs = Directory.CreateTempSubdirectory("vendor-outbox-kill-");
         var next = 0;
         for (var round = 0; round < 2; round++)
         {
-            using var agreements = AgreementsProcess.Start(settings);
-            await agreements.WaitReady();
-            using var client = agreements.OpsClient();
+            using var agreements = StartAgreements(settings, logs.FullName);
+            await agreements.WaitReadyAsync();
+            using var client = OpsClient(agreements);
             // Onboard stores until some have been published, then kill while the rest are still in flight.
             var posted = new List<Task<HttpResponseMessage>>();
             for (var i = 0; i < 60; i++, next++)
@@ -53,9 +54,9 @@ public class OutboxKillTests(ITestOutputHelper output)
             await Task.WhenAll(posted.Select(p => p.ContinueWith(_ => { })));
         }
 
-        using (var agreements = AgreementsProcess.Start(settings))
+        using (var agreements = StartAgreements(settings, logs.FullName))
         {
-            await agreements.WaitReady();
+            await agreements.WaitReadyAsync();
             var committed = await CommittedStoreCount(settings["ConnectionStrings:Postgres"]!);
             Assert.True(committed > 0);
             var store = staffing.Services.GetRequiredService<IDocumentStore>();
@@ -71,6 +72,7 @@ public class OutboxKillTests(ITestOutputHelper output)
             Assert.Equal(committed, deliveries.Ids.Count);
             output.WriteLine($"committed {committed} stores over 2 kills; {deliveries.Ids.Values.Count(n => n > 1)} were delivered more than once and counted once");
         }
+        logs.Delete(recursive: true); // kept when the test fails: the processes' output
     }
 
     private static async Task<int> CommittedStoreCount(string database)
@@ -82,77 +84,21 @@ public class OutboxKillTests(ITestOutputHelper output)
     }
 
     /// <summary>The built Vendor.Agreements.dll run by `dotnet` as a child process on a free loopback port.</summary>
-    private sealed class AgreementsProcess : IDisposable
+    /// <summary>Agreements as a real process on the fixture's database and bus (a new port each start).</summary>
+    private static ServerProcess StartAgreements(IReadOnlyDictionary<string, string?> settings, string logDir)
     {
-        private readonly Process _process;
-        private readonly Uri _address;
-
-        private AgreementsProcess(Process process, Uri address) => (_process, _address) = (process, address);
-
-        public static AgreementsProcess Start(IReadOnlyDictionary<string, string?> settings)
-        {
-            var dll = typeof(AgreementsApi).Assembly.Location;
-            var port = FreePort();
-            var info = new ProcessStartInfo("dotnet", [dll])
-            {
-                WorkingDirectory = Path.GetDirectoryName(dll)!,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
-            info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-            info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-            var process = Process.Start(info)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return new AgreementsProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        }
-
-        public async Task WaitReady()
-        {
-            using var http = new HttpClient { BaseAddress = _address, Timeout = TimeSpan.FromSeconds(2) };
-            await Eventually.Until(async () =>
-            {
-                try { return (await http.GetAsync("/health/ready")).StatusCode; }
-                catch (HttpRequestException) { return HttpStatusCode.ServiceUnavailable; }
-                catch (TaskCanceledException) { return HttpStatusCode.ServiceUnavailable; }
-            }, s => s == HttpStatusCode.OK || _process.HasExited, TimeSpan.FromSeconds(60), "agreements process ready");
-            Assert.False(_process.HasExited, "the agreements process exited during start");
-        }
-
-        public HttpClient OpsClient()
-        {
-            var caller = new CallerIdentity("kill-test", Roles.Ops, null);
-            var client = new HttpClient(new GatewaySigningHandler(caller, ServiceHost<AgreementsApi>.GatewaySecret) { InnerHandler = new HttpClientHandler() })
-            {
-                BaseAddress = _address,
-            };
-            return client;
-        }
-
-        /// <summary>SIGKILL: no shutdown hooks, no flush; what was committed is all there is.</summary>
-        public void Kill()
-        {
-            if (_process.HasExited) return;
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            Kill();
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
-        }
+        var process = new ServerProcess("agreements", typeof(AgreementsApi).Assembly.Location, Ports.Free(),
+            settings.ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value ?? ""), logDir);
+        process.Start();
+        return process;
     }
+
+    private static HttpClient OpsClient(ServerProcess agreements) =>
+        new(new GatewaySigningHandler(new CallerIdentity("kill-test", Roles.Ops, null), ServiceHost<AgreementsApi>.GatewaySecret)
+        {
+            InnerHandler = new HttpClientHandler(),
+        })
+        {
+            BaseAddress = agreements.Address,
+        };
 }

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Vendor.Testing;
 
 namespace Vendor.Dashboard.Tests;
 
@@ -10,9 +11,7 @@ public static class Screenshots
     public static async Task SaveAsync(IPage page, string name, bool fullPage = true)
     {
         if (!Enabled) return;
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Vendor.sln"))) dir = dir.Parent;
-        var folder = Path.Combine(dir?.FullName ?? ".", "docs", "screenshots");
+        var folder = Path.Combine(Repository.Root, "docs", "screenshots");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = fullPage });
     }

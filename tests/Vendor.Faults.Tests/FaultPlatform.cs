@@ -35,7 +35,6 @@ public sealed class FaultPlatform : IAsyncLifetime
     private readonly string _secret = $"faults-{Guid.NewGuid():N}";
     private int _gatewayInstances;
 
-    public string RepoRoot { get; } = FindRepoRoot();
     public PrivateInfra Infra { get; private set; } = null!;
     public WebhookReceiver Receiver { get; private set; } = null!;
     public ServerProcess Gateway { get; private set; } = null!;
@@ -47,7 +46,7 @@ public sealed class FaultPlatform : IAsyncLifetime
     {
         try
         {
-            Infra = new PrivateInfra(RepoRoot);
+            Infra = new PrivateInfra(Repository.Root);
             AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
             await Infra.StartAsync();
             Directory.CreateDirectory(LogDir);
@@ -136,21 +135,10 @@ public sealed class FaultPlatform : IAsyncLifetime
         return env;
     }
 
-    private string Dll(string name)
+    private static string Dll(string name)
     {
         var (dir, assembly) = Projects[name];
-        // The same configuration as this test assembly (bin/<Configuration>/net10.0).
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(RepoRoot, dir, "bin", configuration, "net10.0", $"{assembly}.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution first: {dll} is missing.");
-        return dll;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Vendor.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Vendor.sln not found above the test assembly.");
+        return Repository.BuiltDll(dir, assembly);
     }
 
     /// <summary>A client of the gateway with an API key; connections are not kept long (instances come and go).</summary>

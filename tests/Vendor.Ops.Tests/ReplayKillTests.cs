@@ -82,13 +82,7 @@ public class ReplayKillTests(ITestOutputHelper output)
     /// <summary>The tool as ./vendor runs it: its own build output (tools/Vendor.Ops/bin/&lt;configuration&gt;), by `dotnet`.</summary>
     private static Process StartTool(string queue, Uri broker, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-        var configuration = here.Parent!.Name; // bin/<configuration>/net10.0
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Vendor.sln"))) root = root.Parent;
-        Assert.NotNull(root);
-        var dll = Path.Combine(root.FullName, "tools", "Vendor.Ops", "bin", configuration, here.Name, "Vendor.Ops.dll");
-        Assert.True(File.Exists(dll), $"{dll} is not built");
+        var dll = Repository.BuiltDll("tools/Vendor.Ops", "Vendor.Ops");
         var info = new ProcessStartInfo("dotnet", [dll, "replay-errors", "--queue", queue, "--rabbitmq", broker.ToString(), "--show", "0"])
         {
             RedirectStandardOutput = true,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vendor.EndToEnd.Tests.StoreApi;
+using Vendor.Testing;
 
 namespace Vendor.EndToEnd.Tests.Deploy;
 
@@ -11,8 +12,8 @@ namespace Vendor.EndToEnd.Tests.Deploy;
 /// </summary>
 public class KubernetesManifestTests
 {
-    private static readonly string Folder = Path.Combine(StoreContractTests.RepositoryRoot, "tests", "Vendor.EndToEnd.Tests", "k8s-validate");
-    private static readonly string Manifests = Path.Combine(StoreContractTests.RepositoryRoot, "deploy", "k8s");
+    private static readonly string Folder = Path.Combine(Repository.Root, "tests", "Vendor.EndToEnd.Tests", "k8s-validate");
+    private static readonly string Manifests = Path.Combine(Repository.Root, "deploy", "k8s");
     private static readonly string[] Processes = ["agreements", "staffing", "quality", "gateway"];
 
     private static async Task<JsonElement> ValidatedAsync()

@@ -19,7 +19,7 @@ public class ServedOutsideDevelopmentTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var served = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.StartsWith("3.1", served["openapi"]!.GetValue<string>());
-        var built = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(StoreContractTests.RepositoryRoot, "artifacts", "openapi", "Vendor.Agreements_store.json")))!;
+        var built = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "artifacts", "openapi", "Vendor.Agreements_store.json")))!;
         Assert.True(JsonNode.DeepEquals(built["paths"], served["paths"]), "The production store document differs from the build-time one.");
         Assert.True(JsonNode.DeepEquals(built["components"], served["components"]));
 

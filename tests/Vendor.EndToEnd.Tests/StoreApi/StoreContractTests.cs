@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vendor.EndToEnd.Tests.Hardening;
+using Vendor.Testing;
 using Xunit.Abstractions;
 
 namespace Vendor.EndToEnd.Tests.StoreApi;
@@ -103,7 +104,7 @@ public class StoreContractTests(PlatformFixture platform, ITestOutputHelper outp
     public async Task The_served_agreements_paths_are_the_build_time_document_the_client_is_generated_from()
     {
         var served = JsonNode.Parse((await ServedAsync()).GetRawText())!["paths"]!.AsObject();
-        var built = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "artifacts", "openapi", "Vendor.Agreements_store.json")))!["paths"]!.AsObject();
+        var built = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "artifacts", "openapi", "Vendor.Agreements_store.json")))!["paths"]!.AsObject();
 
         Assert.NotEmpty(built);
         var servedAgreements = served.Where(p => p.Key.StartsWith("/api/sla/", StringComparison.Ordinal)).Select(p => p.Key).Order().ToList();
@@ -176,17 +177,7 @@ public class StoreContractTests(PlatformFixture platform, ITestOutputHelper outp
         Assert.DoesNotContain("'unsafe-inline'", elsewhere.Headers.GetValues("Content-Security-Policy").Single().Split("style-src")[0]);
     }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Vendor.sln"))) return dir.FullName;
-            throw new InvalidOperationException("Vendor.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
-    private static string LintFolder => Path.Combine(RepositoryRoot, "tests", "Vendor.EndToEnd.Tests", "openapi-lint");
+    private static string LintFolder => Path.Combine(Repository.Root, "tests", "Vendor.EndToEnd.Tests", "openapi-lint");
 
     internal static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, string directory)
     {

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using Vendor.Testing;
+using System.Net.Sockets;
+using System.Text;
 
-namespace Vendor.Faults.Tests;
+namespace Vendor.Testing;
 
 /// <summary>
 /// One service or gateway instance as a real process: `dotnet &lt;dll&gt;` from the solution's build output on a fixed loopback port,
@@ -90,4 +91,65 @@ public sealed class ServerProcess : IDisposable
     public string LogTail(int lines = 40) => _log.Tail(lines);
 
     public void Dispose() => Kill();
+}
+
+public static class Ports
+{
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768+): a killed process is restarted on its port a few seconds later, and an
+    /// ephemeral port could meanwhile be taken as the local end of some outgoing connection.
+    /// </summary>
+    public static int Free()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            if (IsFree(port)) return port;
+        }
+        throw new InvalidOperationException("No free port found.");
+    }
+
+    /// <summary>A free port p below 65,535 - offset with p + offset free too.</summary>
+    public static int FreePair(int offset)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            if (IsFree(port) && IsFree(port + offset)) return port;
+        }
+        throw new InvalidOperationException("No free port pair found.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Any, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>A log file a child process writes its output lines to (thread-safe).</summary>
+public sealed class LogFile(string path)
+{
+    private readonly object _gate = new();
+    public string Path { get; } = path;
+
+    public void Write(string? line)
+    {
+        if (line is null) return;
+        lock (_gate) File.AppendAllText(Path, line + "\n", Encoding.UTF8);
+    }
+
+    public string Tail(int lines = 40)
+    {
+        lock (_gate) return File.Exists(Path) ? string.Join("\n", File.ReadLines(Path).TakeLast(lines)) : "(no log)";
+    }
 }
