@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Vendor.Quality.Reviews;
 using Vendor.ServiceDefaults;
 using Vendor.Testing;
@@ -57,6 +59,39 @@ public class QcApiTests(ServiceFixture<QualityApi> fixture) : IClassFixture<Serv
         var again = Conversations.Sampling.Decide(policy, SamplingTests.Conversation("angry", agent: "a-7", rating: "unsatisfied", store: "qc-s1"), "a-7");
         Assert.Equal(angry.GetProperty("reason").GetString(), again!.Reason);
         Assert.Equal(HttpStatusCode.BadRequest, (await _ops.GetAsync("/api/quality/samples?storeId=qc-s1&date=02-11-2026")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_first_revision_arriving_after_a_later_one_leaves_it_and_the_rest_of_its_batch_is_stored()
+    {
+        // First revisions are written with COPY; a batch holding one that is already stored (revision 2 overtook it) falls back to the
+        // upsert for the whole batch, so the new rows still land and the stored later revision stays.
+        var later = SamplingTests.Conversation("late-1", agent: "a-6", rating: "unsatisfied", store: "qc-s4") with { Revision = 2, MessageCount = 9 };
+        await Publish("qc-s4", later);
+        await Eventually.Until(() => Rows("qc-s4"), rows => rows.ContainsKey(("late-1", "a-6")), what: "revision 2 stored");
+        await Publish("qc-s4", SamplingTests.Conversation("late-1", agent: "a-6", rating: "satisfied", store: "qc-s4"),
+            SamplingTests.Conversation("new-1", agent: "a-6", store: "qc-s4"), SamplingTests.Conversation("new-2", agent: "a-5", store: "qc-s4"));
+        var rows = await Eventually.Until(() => Rows("qc-s4"), r => r.Count == 3, what: "the batch's new rows stored");
+        Assert.Equal((2, 9, "unsatisfied"), rows[("late-1", "a-6")]);
+        Assert.Equal(1, rows[("new-1", "a-6")].Revision);
+        Assert.Equal(1, rows[("new-2", "a-5")].Revision);
+    }
+
+    private async Task<Dictionary<(string Conversation, string Agent), (int Revision, int Messages, string? Rating)>> Rows(string store)
+    {
+        await using var connection = new NpgsqlConnection(_host.Services.GetRequiredService<IConfiguration>()
+            .GetConnectionString("Postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT conversation_id, agent_id, revision, message_count, rating FROM quality.agent_conversations WHERE store_id = $1", connection)
+        {
+            Parameters = { new() { Value = store } },
+        };
+        var rows = new Dictionary<(string, string), (int, int, string?)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows[(reader.GetString(0), reader.GetString(1))] = (reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4));
+        return rows;
     }
 
     [Fact]

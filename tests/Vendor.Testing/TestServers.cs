@@ -20,7 +20,10 @@ public static class TestServers
 
     public static async Task<string> RabbitMqAsync() => (await Servers.Value).RabbitMq;
 
-    /// <summary>A new empty database for one test fixture, so fixtures never see each other's streams.</summary>
+    /// <summary>
+    /// A new empty database for one test fixture, so fixtures never see each other's streams; its locale is deploy/local's
+    /// (byte-order comparisons, C.UTF-8 character classes) whatever the server's default.
+    /// </summary>
     public static async Task<string> NewDatabaseAsync()
     {
         var admin = new NpgsqlConnectionStringBuilder(await PostgresAsync());
@@ -28,7 +31,7 @@ public static class TestServers
         await using (var connection = new NpgsqlConnection(admin.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'", connection);
             await create.ExecuteNonQueryAsync();
         }
         admin.Database = name;

@@ -42,13 +42,81 @@ public static class ConversationFacts
             PRIMARY KEY (store_id, conversation_id));
         """;
 
-    /// <summary>Writes each (conversation, agent) row unless a later revision of the conversation is stored already.</summary>
+    private static readonly string[] Columns =
+    [
+        "store_id", "conversation_id", "agent_id", "revision", "local_date", "started_at", "channel", "kind", "message_count",
+        "first_response_seconds", "response_seconds_sum", "response_count", "missed", "slow", "resolved", "rating", "converted", "decided_at",
+    ];
+
+    /// <summary>
+    /// Writes each (conversation, agent) row unless a later revision of the conversation is stored already. Runs in the caller's
+    /// transaction. First revisions (nearly every row) go in with binary COPY, which costs PostgreSQL about a third less than an
+    /// INSERT ... ON CONFLICT of the same rows; if one is already stored (a later revision overtook it on the bus), the COPY is
+    /// rolled back to its savepoint and every row takes the upsert, which keeps the later revision.
+    /// </summary>
     public static async Task UpsertAsync(IDocumentSession session, IReadOnlyList<(Contracts.ConversationRecorded C, string AgentId)> rows,
         DateTimeOffset now, CancellationToken ct)
     {
         // One order for every writer, so two messages touching the same rows never deadlock.
         var sorted = rows.OrderBy(r => r.C.StoreId, StringComparer.Ordinal).ThenBy(r => r.C.ConversationId, StringComparer.Ordinal)
             .ThenBy(r => r.AgentId, StringComparer.Ordinal).ToArray();
+        var first = sorted.Where(r => r.C.Revision == 1).ToArray();
+        var later = sorted.Where(r => r.C.Revision > 1).ToArray();
+        if (first.Length > 0 && !await TryCopyAsync(session.Connection!, first, now, ct)) later = sorted;
+        if (later.Length > 0) await UpsertRowsAsync(session, later, now, ct);
+    }
+
+    /// <summary>COPY of rows none of which may be stored yet; false (and nothing written) when one is.</summary>
+    private static async Task<bool> TryCopyAsync(NpgsqlConnection connection, IReadOnlyList<(Contracts.ConversationRecorded C, string AgentId)> rows,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        await using (var savepoint = new NpgsqlCommand("SAVEPOINT first_revisions", connection)) await savepoint.ExecuteNonQueryAsync(ct);
+        try
+        {
+            var decidedAt = now.ToUniversalTime();
+            await using (var import = await connection.BeginBinaryImportAsync(
+                             $"COPY {Schema}.agent_conversations ({string.Join(", ", Columns)}) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                foreach (var (c, agentId) in rows)
+                {
+                    await import.StartRowAsync(ct);
+                    await import.WriteAsync(c.StoreId, NpgsqlDbType.Text, ct);
+                    await import.WriteAsync(c.ConversationId, NpgsqlDbType.Text, ct);
+                    await import.WriteAsync(agentId, NpgsqlDbType.Text, ct);
+                    await import.WriteAsync(c.Revision, NpgsqlDbType.Integer, ct);
+                    await import.WriteAsync(c.LocalDate, NpgsqlDbType.Date, ct);
+                    await import.WriteAsync(c.StartedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+                    await import.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
+                    await import.WriteAsync(c.Kind, NpgsqlDbType.Text, ct);
+                    await import.WriteAsync(c.MessageCount, NpgsqlDbType.Integer, ct);
+                    if (c.FirstResponseSeconds is { } first) await import.WriteAsync(first, NpgsqlDbType.Double, ct);
+                    else await import.WriteNullAsync(ct);
+                    await import.WriteAsync(c.ResponseSeconds.Sum(), NpgsqlDbType.Double, ct);
+                    await import.WriteAsync(c.ResponseSeconds.Count, NpgsqlDbType.Integer, ct);
+                    await import.WriteAsync(c.Missed, NpgsqlDbType.Boolean, ct);
+                    await import.WriteAsync(c.Slow, NpgsqlDbType.Boolean, ct);
+                    await import.WriteAsync(c.Resolved, NpgsqlDbType.Boolean, ct);
+                    if (c.Rating is { } rating) await import.WriteAsync(rating, NpgsqlDbType.Text, ct);
+                    else await import.WriteNullAsync(ct);
+                    await import.WriteAsync(c.Converted, NpgsqlDbType.Boolean, ct);
+                    await import.WriteAsync(decidedAt, NpgsqlDbType.TimestampTz, ct);
+                }
+                await import.CompleteAsync(ct);
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT first_revisions", connection);
+            await rollback.ExecuteNonQueryAsync(ct);
+            return false;
+        }
+        await using (var release = new NpgsqlCommand("RELEASE SAVEPOINT first_revisions", connection)) await release.ExecuteNonQueryAsync(ct);
+        return true;
+    }
+
+    private static async Task UpsertRowsAsync(IDocumentSession session, IReadOnlyList<(Contracts.ConversationRecorded C, string AgentId)> sorted,
+        DateTimeOffset now, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand($"""
             INSERT INTO {Schema}.agent_conversations AS a (store_id, conversation_id, agent_id, revision, local_date, started_at, channel, kind,
                 message_count, first_response_seconds, response_seconds_sum, response_count, missed, slow, resolved, rating, converted, decided_at)
