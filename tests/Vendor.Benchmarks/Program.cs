@@ -172,7 +172,12 @@ static class IngestBench
         var measuring = false;
         var stop = DateTime.UtcNow.Add(IngestWarmUp).AddSeconds(o.Seconds);
         var clock = new Stopwatch();
-        _ = Task.Delay(IngestWarmUp).ContinueWith(_ => { Interlocked.Exchange(ref accepted, 0); lock (latencies) latencies.Clear(); measuring = true; clock.Start(); });
+        var cpuBefore = new Dictionary<int, (string Part, double Seconds)>();
+        _ = Task.Delay(IngestWarmUp).ContinueWith(_ =>
+        {
+            cpuBefore = MachineCpu.Snapshot();
+            Interlocked.Exchange(ref accepted, 0); lock (latencies) latencies.Clear(); measuring = true; clock.Start();
+        });
         await Task.WhenAll(Enumerable.Range(0, o.Clients).Select(async c =>
         {
             var n = 0;
@@ -193,15 +198,21 @@ static class IngestBench
             }
         }));
         clock.Stop();
+        var cpu = MachineCpu.Between(cpuBefore, MachineCpu.Snapshot(), clock.Elapsed);
         var rate = accepted / clock.Elapsed.TotalSeconds;
         latencies.Sort();
+        // Where the machine's CPU went during the measured window, and what that is per conversation: the ratio is a CPU budget.
+        if (cpu.Count > 0 && rate > 0)
+            Console.WriteLine($"CPU during the window: {string.Join(", ", cpu.Select(p => $"{p.Part} {p.Cores:F2} cores ({p.Cores / rate * 1e6:N0} µs)"))}; " +
+                              $"all {cpu.Sum(p => p.Cores):F2} cores = {cpu.Sum(p => p.Cores) / rate * 1e6:N0} µs a conversation");
 
         Console.WriteLine($"ingest through the gateway: {accepted:N0} conversations in {clock.Elapsed.TotalSeconds:F1} s = {rate:N0} conversations/s " +
                           $"(rejected {rejected}); request p50 {Http.Percentile(latencies, 0.5):F0} ms, p99 {Http.Percentile(latencies, 0.99):F0} ms");
         Console.WriteLine($"baseline, raw Npgsql binary COPY of the same rows into a plain table: {baseline:N0} rows/s");
         Console.WriteLine($"RATIO ingest/baseline = {rate / baseline:F3}   (targets: >= 5,000 conversations/s and >= 0.3 of the baseline)");
         var figure = $"ingest through the gateway: {o.Clients} clients, {o.Batch} conversations a request, {o.Seconds} s";
-        var measured = $"{rate:N0} conversations/s; request p99 {Http.Percentile(latencies, 0.99):N0} ms";
+        var measured = $"{rate:N0} conversations/s; request p99 {Http.Percentile(latencies, 0.99):N0} ms" +
+                       (cpu.Count > 0 && rate > 0 ? $"; {cpu.Sum(p => p.Cores) / rate * 1e6:N0} µs of CPU a conversation (all processes)" : "");
         var copy = $"raw Npgsql binary COPY: {baseline:N0} rows/s";
         var error = rejected > 0 ? $"{rejected:N0} conversations rejected" : null;
         // The next benchmark should not start while Staffing and Quality still consume this run's conversations.
