@@ -21,7 +21,7 @@ public sealed class LeaderLeases(string connectionString, LeaseSettings settings
     public LeaderLease For(string name) =>
         _made[name] = new(connectionString, name, (loggers ?? NullLoggerFactory.Instance).CreateLogger<LeaderLease>());
 
-    /// <summary>Whether this process held the named lease when its loop last looked (for status and tests).</summary>
+    /// <summary>Whether this process held the named lease when its loop last looked (for tests; a disposed lease stays listed).</summary>
     public bool Holds(string name) => _made.TryGetValue(name, out var lease) && lease.IsHeld;
 }
 

@@ -45,7 +45,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         });
     }
 
-    private const string RetryAfterSeconds = "5";
+    /// <summary>What a 503 for an unreachable database tells the client to wait, in seconds (the gateway's audit 503 too).</summary>
+    public const string RetryAfterSeconds = "5";
 
     /// <summary>
     /// The database is down or unreachable (a broken or refused connection, a timeout, the server shutting down or refusing

@@ -33,7 +33,7 @@ static class GatewayOverheadBench
 
         var path = $"/api/sla/stores/{StoreId}/sla?from=2026-11-01&to=2026-11-30";
         var gateway = Http.Client(o.Gateway, storeKey);
-        var direct = new HttpClient(new Signing(new CallerIdentity(keyId, Roles.Store, StoreId), secret) { InnerHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 64 } })
+        var direct = new HttpClient(new Vendor.Testing.GatewaySigningHandler(new CallerIdentity(keyId, Roles.Store, StoreId), secret) { InnerHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 64 } })
         {
             BaseAddress = o.Agreements, Timeout = TimeSpan.FromSeconds(30),
         };
@@ -182,20 +182,5 @@ static class GatewayOverheadBench
         await Task.WhenAll(sends);
         var answered = Enumerable.Range(0, count).Where(i => ok[i]).ToList();
         return new PacedRun(answered.Select(i => latencies[i]).ToList(), lags.Sum(), count - answered.Count);
-    }
-
-    /// <summary>Signs each request as the gateway would (tests/Vendor.Testing/GatewaySigningHandler.cs does the same for the tests).</summary>
-    private sealed class Signing(CallerIdentity caller, string secret) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var issuedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            request.Headers.Add(GatewayHeaders.KeyId, caller.KeyId);
-            request.Headers.Add(GatewayHeaders.Role, caller.Role);
-            request.Headers.Add(GatewayHeaders.StoreId, caller.StoreId ?? "");
-            request.Headers.Add(GatewayHeaders.IssuedAt, issuedAt.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add(GatewayHeaders.Signature, GatewayHeaders.Sign(secret, caller, issuedAt, request.Method.Method, request.RequestUri!.AbsolutePath));
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 }

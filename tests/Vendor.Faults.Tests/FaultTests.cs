@@ -18,6 +18,16 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
     /// <summary>The rest of the 30-second outage (a timed wait: the outage itself, not waiting for an effect).</summary>
     private static Task WaitOutAsync(Stopwatch down) => Task.Delay(Outage - down.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero);
 
+    /// <summary>The platform with <paramref name="instances"/> of each service, and traffic running that has been acknowledged for a while.</summary>
+    private async Task<Traffic> StartTrafficAsync(int instances, string name)
+    {
+        await platform.UseInstancesAsync(instances);
+        var traffic = await platform.NewTrafficAsync(name);
+        traffic.Start();
+        await traffic.WaitAcknowledgedAsync(150);
+        return traffic;
+    }
+
     [Theory]
     [InlineData("agreements")]
     [InlineData("staffing")]
@@ -26,10 +36,7 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
     public async Task Kill_9_of_a_process_mid_stream_then_a_restart_loses_nothing_and_doubles_nothing(string victim)
     {
         var clock = Stopwatch.StartNew();
-        await platform.UseInstancesAsync(1);
-        using var traffic = await platform.NewTrafficAsync($"kill-{victim}");
-        traffic.Start();
-        await traffic.WaitAcknowledgedAsync(150);
+        using var traffic = await StartTrafficAsync(1, $"kill-{victim}");
 
         var process = victim == "gateway" ? platform.Gateway : platform.Instances(victim)[0];
         process.Kill();
@@ -48,10 +55,7 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
     public async Task RabbitMQ_stopped_for_30_seconds_mid_stream_loses_nothing_and_doubles_nothing()
     {
         var clock = Stopwatch.StartNew();
-        await platform.UseInstancesAsync(1);
-        using var traffic = await platform.NewTrafficAsync("rabbit-down");
-        traffic.Start();
-        await traffic.WaitAcknowledgedAsync(150);
+        using var traffic = await StartTrafficAsync(1, "rabbit-down");
 
         await platform.Infra.StopRabbitMqAsync();
         var down = Stopwatch.StartNew();
@@ -80,10 +84,7 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
     public async Task PostgreSQL_stopped_for_30_seconds_mid_stream_gives_503_problems_not_ready_and_recovers_by_itself()
     {
         var clock = Stopwatch.StartNew();
-        await platform.UseInstancesAsync(1);
-        using var traffic = await platform.NewTrafficAsync("pg-down");
-        traffic.Start();
-        await traffic.WaitAcknowledgedAsync(150);
+        using var traffic = await StartTrafficAsync(1, "pg-down");
         var processes = platform.AllServiceInstances.Append(platform.Gateway).ToList();
 
         await platform.Infra.StopPostgresAsync();
@@ -149,10 +150,7 @@ public sealed class FaultTests(FaultPlatform platform, ITestOutputHelper output)
     public async Task With_two_instances_of_each_service_killing_one_of_each_mid_stream_loses_nothing_and_doubles_nothing()
     {
         var clock = Stopwatch.StartNew();
-        await platform.UseInstancesAsync(2);
-        using var traffic = await platform.NewTrafficAsync("replicas");
-        traffic.Start();
-        await traffic.WaitAcknowledgedAsync(150);
+        using var traffic = await StartTrafficAsync(2, "replicas");
 
         foreach (var service in FaultPlatform.Services)
         {

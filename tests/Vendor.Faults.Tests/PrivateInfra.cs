@@ -59,14 +59,8 @@ public sealed class PrivateInfra : IAsyncDisposable
     public Task StopRabbitMqAsync() => RunAsync("stop-rabbitmq");
 
     /// <summary>Queues of the private node with their ready messages (rabbitmqctl through infra.sh's ctl).</summary>
-    public async Task<IReadOnlyList<(string Queue, long Messages)>> QueuesAsync()
-    {
-        var output = await RunAsync("ctl -q list_queues name messages");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split('\t', ' '))
-            .Where(parts => parts.Length >= 2 && long.TryParse(parts[^1], out _) && parts[0] != "name")
-            .Select(parts => (parts[0], long.Parse(parts[^1]))).ToList();
-    }
+    public async Task<IReadOnlyList<Vendor.Ops.ErrorQueues.QueueInfo>> QueuesAsync() =>
+        Vendor.Ops.ErrorQueues.RabbitMqCtl.Parse(await RunAsync("ctl -q list_queues --no-table-headers name messages"));
 
     private Task<string> RunAsync(string command) => Shell($"bash '{_script}' {command}", _env);
 

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using RabbitMQ.Client;
+using Vendor.Ops.ErrorQueues;
 using Vendor.Testing;
 using Xunit.Abstractions;
 
@@ -128,26 +128,15 @@ public static partial class Totals
     {
         var queues = await platform.Infra.QueuesAsync();
         Assert.NotEmpty(queues);
-        var failed = queues.Where(q => (q.Queue.EndsWith("_error") || q.Queue.EndsWith("_skipped")) && q.Messages > 0).ToList();
+        var failed = queues.Where(q => ErrorQueueClient.IsParkedQueue(q.Name) && q.Messages > 0).ToList();
         if (failed.Count == 0) return;
         var report = new StringBuilder();
-        var factory = new ConnectionFactory { Uri = new Uri(platform.Infra.RabbitMq) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        foreach (var (queue, messages) in failed)
+        await using var client = new ErrorQueueClient(new Uri(platform.Infra.RabbitMq));
+        foreach (var queue in failed)
         {
-            report.AppendLine($"{queue}: {messages} messages");
-            for (var i = 0; i < Math.Min(messages, 5); i++)
-            {
-                // Peek: read without acknowledging, then put back.
-                var got = await channel.BasicGetAsync(queue, autoAck: false);
-                if (got is null) break;
-                var headers = got.BasicProperties.Headers ?? new Dictionary<string, object?>();
-                string Header(string name) => headers.TryGetValue(name, out var v) ? v is byte[] b ? Encoding.UTF8.GetString(b) : v?.ToString() ?? "" : "";
-                report.AppendLine($"  {Header("MT-Fault-ExceptionType")}: {Header("MT-Fault-Message")}");
-                var text = Encoding.UTF8.GetString(got.Body.Span);
-                report.AppendLine($"  {text[..Math.Min(400, text.Length)]}");
-            }
+            report.AppendLine($"{queue.Name}: {queue.Messages} messages");
+            foreach (var m in (await client.InspectAsync(queue.Name, limit: 5))?.Messages ?? [])
+                report.AppendLine($"  {m.MessageType} {m.MessageId} ({m.Consumer}): {m.ExceptionType}: {m.ExceptionMessage}");
         }
         output.WriteLine(report.ToString());
         Assert.Fail($"error queues are not empty:\n{report}");

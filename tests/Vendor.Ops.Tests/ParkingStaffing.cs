@@ -88,7 +88,7 @@ public sealed class ParkingStaffing : IAsyncDisposable
     public async Task<int> ParkedCountAsync(string queue)
     {
         await using var client = new ErrorQueueClient(Broker);
-        return (await client.InspectAsync(queue))?.Messages.Count ?? 0;
+        return (int)((await client.InspectAsync(queue, limit: 0))?.Total ?? 0);
     }
 
     private static readonly Contracts.StoreCalendar Calendar = new("Asia/Shanghai", [new Contracts.ServiceHoursBlock("09:00", "21:00")],

@@ -226,10 +226,7 @@ public class ReplayErrorsTests
     [Fact]
     public async Task A_broker_or_queue_list_out_of_reach_is_exit_code_3_and_says_why()
     {
-        var refused = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        refused.Start();
-        var port = ((System.Net.IPEndPoint)refused.LocalEndpoint).Port;
-        refused.Stop();
+        var port = Ports.Free(); // nothing listens there: the connection is refused
         var (code, output) = await Run("--queue", "some-queue", "--rabbitmq", $"amqp://guest:guest@127.0.0.1:{port}/");
         Assert.Equal(3, code);
         Assert.Contains($"cannot read the queues on amqp://127.0.0.1:{port}/", output);

@@ -99,15 +99,7 @@ public static class Ports
     /// A free port below the kernel's ephemeral range (32768+): a killed process is restarted on its port a few seconds later, and an
     /// ephemeral port could meanwhile be taken as the local end of some outgoing connection.
     /// </summary>
-    public static int Free()
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            if (IsFree(port)) return port;
-        }
-        throw new InvalidOperationException("No free port found.");
-    }
+    public static int Free() => FreePair(0);
 
     /// <summary>A free port p below 65,535 - offset with p + offset free too.</summary>
     public static int FreePair(int offset)

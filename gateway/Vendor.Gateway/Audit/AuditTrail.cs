@@ -78,7 +78,7 @@ public sealed class AuditTrail(RequestDelegate next, IDocumentStore store, TimeP
         {
             await WriteAsync(context);
         }
-        catch (Exception e) when (ProblemExceptionHandler.DatabaseUnreachable(e) && !context.Response.HasStarted)
+        catch (Exception e) when (ProblemExceptionHandler.DatabaseUnreachable(e))
         {
             body.Withhold();
             var response = context.Response;
@@ -86,7 +86,7 @@ public sealed class AuditTrail(RequestDelegate next, IDocumentStore store, TimeP
             foreach (var header in new[] { "Location", "ETag", "Content-Encoding", "Last-Modified" }) response.Headers.Remove(header);
             response.ContentLength = null;
             response.ContentType = "application/problem+json";
-            response.Headers.RetryAfter = "5";
+            response.Headers.RetryAfter = ProblemExceptionHandler.RetryAfterSeconds;
         }
     }
 

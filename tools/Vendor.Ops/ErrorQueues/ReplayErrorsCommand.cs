@@ -29,13 +29,16 @@ public static class ReplayErrorsCommand
     {
         if (Parse(args, output) is not { } options) return 2;
         await using var client = new ErrorQueueClient(options.Broker);
-        List<ParkedQueue> parked;
-        var missing = new List<string>();
+        List<ParkedQueue> parked = [];
+        var existing = new List<string>();
         try
         {
-            parked = [];
-            foreach (var queue in await QueuesAsync(options, catalog ?? new RabbitMqCtl(), client, missing, ct))
-                if (await client.InspectAsync(queue, options.Show, ct) is { Total: > 0 } found) parked.Add(found);
+            foreach (var queue in await CandidatesAsync(options, catalog ?? new RabbitMqCtl(), ct))
+            {
+                if (await client.InspectAsync(queue, options.Show, ct) is not { } found) continue;
+                existing.Add(queue);
+                if (found.Total > 0) parked.Add(found);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -43,6 +46,7 @@ public static class ReplayErrorsCommand
             if (options.Queues.Count == 0) output.WriteLine("(name the queues with --queue, or set VENDOR_RABBITMQCTL to a rabbitmqctl that reaches the broker)");
             return 3;
         }
+        var missing = Missing(options, existing);
         foreach (var name in missing) output.WriteLine($"{name}: no such queue");
 
         if (parked.Count == 0)
@@ -82,15 +86,14 @@ public static class ReplayErrorsCommand
         return failures.Count == 0 && missing.Count == 0 ? 0 : 1;
     }
 
-    private static async Task<IReadOnlyList<string>> QueuesAsync(Options options, IQueueCatalog catalog, ErrorQueueClient client,
-        List<string> missing, CancellationToken ct)
+    /// <summary>The queues to inspect: with --queue the named ones (an input queue's name stands for its _error and _skipped queues), else every non-empty parked queue the catalogue lists.</summary>
+    private static async Task<IReadOnlyList<string>> CandidatesAsync(Options options, IQueueCatalog catalog, CancellationToken ct)
     {
         if (options.Queues.Count == 0)
             return (await catalog.ListAsync(VirtualHost(options.Broker), ct))
                 .Where(q => ErrorQueueClient.IsParkedQueue(q.Name) && q.Messages > 0)
                 .Where(q => options.Prefix is null || q.Name.StartsWith(options.Prefix, StringComparison.Ordinal))
                 .Select(q => q.Name).Order(StringComparer.Ordinal).ToList();
-        // Named queues are checked over AMQP; an input queue's name stands for its _error and _skipped queues.
         var names = new List<string>();
         foreach (var name in options.Queues)
         {
@@ -98,15 +101,16 @@ public static class ReplayErrorsCommand
             names.Add(name + ErrorQueueClient.ErrorSuffix);
             names.Add(name + ErrorQueueClient.SkippedSuffix);
         }
-        var existing = new List<string>();
-        foreach (var name in names.Distinct())
-        {
-            if (await client.InspectAsync(name, limit: 0, ct) is not null) existing.Add(name);
-            else if (options.Queues.Contains(name)) missing.Add(name);
-        }
+        return names.Distinct().ToList();
+    }
+
+    /// <summary>Named queues that do not exist (over AMQP), and input queues with neither an _error nor a _skipped queue.</summary>
+    private static List<string> Missing(Options options, IReadOnlyList<string> existing)
+    {
+        var missing = options.Queues.Where(n => ErrorQueueClient.IsParkedQueue(n) && !existing.Contains(n)).Distinct().ToList();
         foreach (var name in options.Queues.Where(n => !ErrorQueueClient.IsParkedQueue(n)))
             if (!existing.Any(e => ErrorQueueClient.InputQueueOf(e) == name)) missing.Add($"{name}_error / {name}_skipped");
-        return existing;
+        return missing;
     }
 
     private static void Explain(ParkedQueue queue, bool stack, TextWriter output)
