@@ -22,10 +22,11 @@ public static class TraceContext
 
     /// <summary>The publish of an event's integration event, as a child of the request that appended it (null when it had none).</summary>
     public static Activity? StartPublish(JasperFx.Events.IEvent domainEvent) =>
-        domainEvent.Headers?.TryGetValue(Header, out var value) == true
-        && ActivityContext.TryParse(value?.ToString(), null, out var parent)
-            ? Source.StartActivity("outbox publish", ActivityKind.Producer, parent)
-            : null;
+        StartPublish(domainEvent.Headers?.TryGetValue(Header, out var value) == true ? value?.ToString() : null);
+
+    /// <summary>The publish of an outbox message, as a child of the request whose <c>traceparent</c> it kept (null when it had none).</summary>
+    public static Activity? StartPublish(string? traceparent) =>
+        ActivityContext.TryParse(traceparent, null, out var parent) ? Source.StartActivity("outbox publish", ActivityKind.Producer, parent) : null;
 
     private sealed class Listener : DocumentSessionListenerBase
     {

@@ -10,7 +10,10 @@ using Vendor.ServiceDefaults;
 
 namespace Vendor.Agreements.Ingestion;
 
-/// <summary>What one ingestion request stored (the domain event; the outbox publishes it as ConversationsRecorded).</summary>
+/// <summary>
+/// What one ingestion request stored, as appended to the event store until the conversations got their own outbox
+/// (<see cref="RecordedOutbox"/>); kept so that events appended before then are still read and published.
+/// </summary>
 public sealed record ConversationsIngested(string StoreId, IReadOnlyList<Contracts.ConversationRecorded> Conversations);
 
 [Description("一个对话的导入结果，与请求中的顺序一致。 / What became of one conversation, in the request's order.")]
@@ -46,7 +49,7 @@ public static class IngestionModule
 
     public static void MapIngestion(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/sla/stores/{storeId}/conversations", async Task<IResult> (string storeId, HttpRequest request, IDocumentStore store,
-                TimeProvider clock, CancellationToken ct) =>
+                TimeProvider clock, RecordedOutboxPublisher outbox, CancellationToken ct) =>
             {
                 IngestRequest? body;
                 try
@@ -67,7 +70,9 @@ public static class IngestionModule
                 var onboarded = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
                 if (onboarded is null) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-                return TypedResults.Ok(await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), ct));
+                var answer = await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), ct);
+                if (answer.Accepted + answer.Updated > 0) outbox.Poke();
+                return TypedResults.Ok(answer);
             })
             .RequireCaller(Roles.Ops, Roles.Ingest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
@@ -145,10 +150,13 @@ public static class IngestionModule
         await ConversationLedger.AlignReviewDaysAsync(session, store.StoreId, movedDays, ct);
         if (recorded.Count > 0)
         {
-            session.Events.Append($"conversations:{store.StoreId}", new ConversationsIngested(store.StoreId, recorded));
+            RecordedOutbox.Enqueue(session, new Contracts.ConversationsRecorded(store.StoreId, recorded), Guid.CreateVersion7(now));
             await SlaWatch.CheckCurrentMonthAsync(session, store, contract, now, ct);
         }
         await session.SaveChangesAsync(ct);
+        // Per store: a vendor serves tens to hundreds of stores, and ops watch each one's feed.
+        if (recorded.Count > 0)
+            VendorMetrics.ConversationsIngested.Add(recorded.Count, new KeyValuePair<string, object?>("store", store.StoreId));
 
         return new IngestAnswer(results.Count(r => r.Status == "accepted"), results.Count(r => r.Status == "updated"),
             results.Count(r => r.Status == "unchanged"), results.Count(r => r.Status == "rejected"), results);

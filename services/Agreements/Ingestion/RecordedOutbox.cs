@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Marten;
+using MassTransit;
+using Npgsql;
+using Vendor.ServiceDefaults;
+
+namespace Vendor.Agreements.Ingestion;
+
+/// <summary>
+/// The outbox of ConversationsRecorded: one row per ingestion request, written in the request's transaction, holding the message as
+/// UTF-8 JSON bytes that PostgreSQL keeps as they are (lz4-compressed out of line, about a tenth of the size). Every other integration
+/// event goes out through the Marten event store; this one did too until PostgreSQL was seen parsing each ~250 KB message into jsonb
+/// and printing it back to text for the publisher: with the jsonb the append and the read cost ~2.2 ms of PostgreSQL a request
+/// alone, as bytes ~0.5 ms (psql, 50-200 copies of a real message), and the append was a quarter of PostgreSQL's busy samples under
+/// ./vendor bench ingest. Events appended before this table existed still go out through the Marten subscription.
+/// </summary>
+public static class RecordedOutbox
+{
+    private const string Table = $"{ConversationLedger.Schema}.recorded_outbox";
+
+    public static readonly string CreateTables = $"""
+        CREATE SCHEMA IF NOT EXISTS {ConversationLedger.Schema};
+        CREATE TABLE IF NOT EXISTS {Table} (
+            position bigserial PRIMARY KEY, message_id uuid NOT NULL UNIQUE, store_id text NOT NULL, traceparent text NULL,
+            body bytea COMPRESSION lz4 NOT NULL);
+        """;
+
+    /// <summary>Queues the message in the session's transaction; it is published after the commit with <paramref name="messageId"/>.</summary>
+    public static void Enqueue(IDocumentSession session, Contracts.ConversationsRecorded message, Guid messageId) =>
+        session.QueueSqlCommand($"INSERT INTO {Table} (message_id, store_id, traceparent, body) VALUES (?, ?, NULLIF(?, ''), ?)",
+            messageId, message.StoreId, Activity.Current is { IdFormat: ActivityIdFormat.W3C } request ? request.Id! : "",
+            JsonSerializer.SerializeToUtf8Bytes(message, ConversationLedger.Json));
+
+    /// <summary>
+    /// Publishes up to <paramref name="limit"/> of the oldest queued messages and deletes them, in one transaction holding their rows
+    /// (SKIP LOCKED: replicas share the table, never a row). A crash after publishing leaves the rows, which go out again with the
+    /// same MessageIds; the consumers drop the repeats. Returns how many were published.
+    /// </summary>
+    public static async Task<int> PublishNextAsync(NpgsqlConnection connection, IBus bus, int limit, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var rows = new List<(Guid Id, byte[] Body, string? TraceParent)>();
+        await using (var select = new NpgsqlCommand(
+                         $"SELECT message_id, body, traceparent FROM {Table} ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED", connection, transaction)
+                     { Parameters = { new() { Value = limit } } })
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetGuid(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        if (rows.Count == 0) return 0;
+
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = limit, CancellationToken = ct }, async (row, token) =>
+        {
+            var message = JsonSerializer.Deserialize<Contracts.ConversationsRecorded>(row.Body, ConversationLedger.Json)!;
+            using var trace = TraceContext.StartPublish(row.TraceParent);
+            await bus.Publish(message, context => context.MessageId = row.Id, token);
+        });
+
+        await using (var delete = new NpgsqlCommand($"DELETE FROM {Table} WHERE message_id = ANY($1)", connection, transaction)
+                     { Parameters = { new() { Value = rows.Select(r => r.Id).ToArray() } } })
+            await delete.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+        return rows.Count;
+    }
+}
+
+/// <summary>
+/// Runs <see cref="RecordedOutbox.PublishNextAsync"/>: at once when this replica's ingestion commits (<see cref="Poke"/>), else every
+/// quarter second (rows another replica committed, or left by a crash). A broker or database outage is retried with growing pauses
+/// up to 30 s; nothing is dropped. Off with <c>Vendor:Outbox:Daemon=Disabled</c>, like the Marten outbox (tests stop both that way).
+/// </summary>
+public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServiceProvider services, IConfiguration configuration,
+    ILogger<RecordedOutboxPublisher> logger) : BackgroundService
+{
+    private const int BatchSize = 16;
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Something was committed: publish it now rather than at the next poll.</summary>
+    public void Poke()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (configuration["Vendor:Outbox:Daemon"] is "Disabled") return;
+        // Resolved here, not injected: the build's OpenAPI generator builds the host without a bus.
+        var bus = services.GetRequiredService<IBus>();
+        var retry = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var published = 0;
+            try
+            {
+                await using var connection = documents.Storage.Database.CreateConnection();
+                await connection.OpenAsync(stoppingToken);
+                // A full batch means more may be waiting: keep going on the same connection.
+                do published = await RecordedOutbox.PublishNextAsync(connection, bus, BatchSize, stoppingToken);
+                while (published == BatchSize && !stoppingToken.IsCancellationRequested);
+                retry = TimeSpan.Zero;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                retry = retry == TimeSpan.Zero ? FirstRetry : TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, MaxRetry.Ticks));
+                logger.LogWarning(e, "Publishing recorded conversations failed; retrying in {Delay}", retry);
+            }
+            try
+            {
+                // While retrying, pokes do not cut the pause short (ingestion goes on while the broker is down).
+                if (retry > TimeSpan.Zero) await Task.Delay(retry, stoppingToken);
+                else await _wake.WaitAsync(Poll, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+}
