@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Vendor.Staffing;
+using Vendor.Testing;
+
+namespace Vendor.Agreements.Tests;
+
+/// <summary>
+/// Recorded conversations leave through their own outbox table: an ingestion committed while the publisher is stopped waits in the
+/// table; once it runs, the message reaches Staffing with the row's id as MessageId and the row is gone; a row published again (a crash
+/// after publishing, before the delete) arrives with the same id and Staffing counts the conversations once.
+/// </summary>
+public class RecordedOutboxTests
+{
+    [Fact]
+    public async Task Recorded_conversations_are_published_after_commit_once_and_a_republished_row_is_counted_once()
+    {
+        var settings = await ServiceHost<AgreementsApi>.SettingsAsync();
+        var staffingSettings = await ServiceHost<StaffingApi>.SettingsAsync(busPrefix: settings["Vendor:BusPrefix"]);
+        var database = settings["ConnectionStrings:Postgres"]!;
+        var staffingDatabase = staffingSettings["ConnectionStrings:Postgres"]!;
+        var deliveries = new DeliveryCounter();
+        await using var staffing = new ServiceHost<StaffingApi>(staffingSettings,
+            configure: b => b.ConfigureTestServices(s => s.AddConsumeObserver(_ => deliveries)));
+        staffing.CreateClient();
+
+        // 1. Publisher stopped: the commit leaves one row, nothing is published.
+        var stopped = new Dictionary<string, string?>(settings) { ["Vendor:Outbox:Daemon"] = "Disabled" };
+        await using (var agreements = new ServiceHost<AgreementsApi>(stopped))
+        {
+            var ops = agreements.OpsClient();
+            Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/sla/stores", new { storeId = "outbox-store", name = "Outbox", platform = "jd" })).StatusCode);
+            var posted = await ops.PostAsJsonAsync("/api/sla/stores/outbox-store/conversations",
+                new { conversations = new[] { Conversation("c-1"), Conversation("c-2"), Conversation("c-3") } });
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        }
+        var queued = await QueuedAsync(database);
+        var (messageId, body) = Assert.Single(queued);
+        var message = JsonSerializer.Deserialize<Contracts.ConversationsRecorded>(body, Ingestion.ConversationLedger.Json)!;
+        Assert.Equal(["c-1", "c-2", "c-3"], message.Conversations.Select(c => c.ConversationId).Order());
+        Assert.Empty(deliveries.RecordedIds);
+
+        // 2. Publisher running: published with the row's id, the row deleted, Staffing counts three arrivals.
+        await using (var agreements = new ServiceHost<AgreementsApi>(settings))
+        {
+            agreements.CreateClient();
+            await Eventually.Until(() => Task.FromResult(deliveries.RecordedIds.GetValueOrDefault(messageId)), n => n == 1, what: "first delivery");
+            await Eventually.Until(async () => (await QueuedAsync(database)).Count, n => n == 0, what: "the row deleted");
+            await Eventually.Until(() => ContactsAsync(staffingDatabase), n => n == 3, what: "arrivals counted");
+
+            // 3. The same row again (as if the publisher had crashed before deleting it): same MessageId, dropped by Staffing.
+            await RequeueAsync(database, messageId, body);
+            await Eventually.Until(() => Task.FromResult(deliveries.RecordedIds.GetValueOrDefault(messageId)), n => n == 2, what: "re-delivery");
+            await Eventually.Until(async () => (await QueuedAsync(database)).Count, n => n == 0, what: "the row deleted again");
+        }
+        Assert.Single(deliveries.RecordedIds);
+        Assert.Equal(3, await ContactsAsync(staffingDatabase));
+    }
+
+    private static object Conversation(string id)
+    {
+        var start = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.FromHours(8));
+        return new
+        {
+            conversationId = id, channel = "chat", kind = "presales",
+            messages = new object[]
+            {
+                new { at = start.ToString("o"), from = "customer", text = "在吗？" },
+                new { at = start.AddSeconds(30).ToString("o"), from = "agent", agentId = "a-1", text = "亲，在的" },
+            },
+        };
+    }
+
+    private static async Task<List<(Guid Id, byte[] Body)>> QueuedAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT message_id, body FROM agreements.recorded_outbox ORDER BY position", connection);
+        var rows = new List<(Guid, byte[])>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add((reader.GetGuid(0), reader.GetFieldValue<byte[]>(1)));
+        return rows;
+    }
+
+    private static async Task RequeueAsync(string database, Guid messageId, byte[] body)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO agreements.recorded_outbox (message_id, store_id, body) VALUES ($1, 'outbox-store', $2)", connection)
+        {
+            Parameters = { new() { Value = messageId }, new() { Value = body } },
+        };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> ContactsAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(sum(contacts), 0)::bigint FROM staffing.demand WHERE store_id = 'outbox-store'", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
