@@ -192,6 +192,22 @@ public class ConversationMetricsTests
 
         Assert.Equal(new DateOnly(2026, 11, 3), calendar.LocalDate(new DateTimeOffset(2026, 11, 2, 16, 30, 0, TimeSpan.Zero)));
     }
+
+    [Fact]
+    public void One_calendar_instance_walked_over_many_days_answers_as_a_fresh_one_each_time()
+    {
+        // The instance memoizes each day's intervals: a walk must never see another day's, whatever came before it.
+        var shared = Calendar("08:00-12:00,20:00-02:00", openDays: [1, 2, 3, 4, 5], holidays: ["2026-10-01", "2026-10-02"],
+            makeUp: ["2026-10-10"]);
+        var random = new Random(7);
+        var start = At("2026-09-25 00:00:00");
+        for (var i = 0; i < 2_000; i++)
+        {
+            var from = start.AddMinutes(random.Next(0, 30 * 24 * 60));
+            var to = from.AddMinutes(random.Next(0, 4 * 24 * 60));
+            Assert.Equal((shared with { }).ServiceSecondsBetween(from, to), shared.ServiceSecondsBetween(from, to));
+        }
+    }
 }
 
 public class CustomerTextTests
@@ -211,4 +227,5 @@ public class CustomerTextTests
         Assert.Equal(999, cut.Length); // the emoji's surrogate pair would straddle the limit: left out whole
         Assert.Equal(1_000, Ingestion.IngestionModule.CustomerText([M("customer", new string('a', 1_500))])!.Length);
     }
+
 }

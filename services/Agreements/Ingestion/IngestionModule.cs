@@ -70,9 +70,7 @@ public static class IngestionModule
                 var onboarded = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
                 if (onboarded is null) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-                var answer = await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), ct);
-                if (answer.Accepted + answer.Updated > 0) outbox.Poke();
-                return TypedResults.Ok(answer);
+                return TypedResults.Ok(await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), ct, outbox));
             })
             .RequireCaller(Roles.Ops, Roles.Ingest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
@@ -91,7 +89,7 @@ public static class IngestionModule
             .Problem(413, ProblemCatalogue.TooManyConversations);
 
     public static async Task<IngestAnswer> Ingest(IDocumentSession session, Store store, ServiceContract? contract,
-        IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, CancellationToken ct, RecordedOutboxPublisher? outbox = null)
     {
         var results = new IngestResult[inputs.Count];
         var incoming = new Dictionary<string, (RecordedConversation Conversation, List<int> Positions)>();
@@ -148,15 +146,20 @@ public static class IngestionModule
         await ConversationLedger.WriteAsync(session, store.StoreId, rows, now, ct);
         await ConversationLedger.AddToRollupsAsync(session, store.StoreId, deltas, ct);
         await ConversationLedger.AlignReviewDaysAsync(session, store.StoreId, movedDays, ct);
-        if (recorded.Count > 0)
+        var message = recorded.Count > 0 ? new Contracts.ConversationsRecorded(store.StoreId, recorded) : null;
+        var messageId = Guid.CreateVersion7(now);
+        if (message is not null)
         {
-            RecordedOutbox.Enqueue(session, new Contracts.ConversationsRecorded(store.StoreId, recorded), Guid.CreateVersion7(now));
+            RecordedOutbox.Enqueue(session, message, messageId);
             await SlaWatch.CheckCurrentMonthAsync(session, store, contract, now, ct);
         }
         await session.SaveChangesAsync(ct);
         // Per store: a vendor serves tens to hundreds of stores, and ops watch each one's feed.
-        if (recorded.Count > 0)
+        if (message is not null)
+        {
             VendorMetrics.ConversationsIngested.Add(recorded.Count, new KeyValuePair<string, object?>("store", store.StoreId));
+            outbox?.Committed(messageId, message);
+        }
 
         return new IngestAnswer(results.Count(r => r.Status == "accepted"), results.Count(r => r.Status == "updated"),
             results.Count(r => r.Status == "unchanged"), results.Count(r => r.Status == "rejected"), results);

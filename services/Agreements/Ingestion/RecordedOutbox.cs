@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Marten;
@@ -35,23 +36,27 @@ public static class RecordedOutbox
     /// <summary>
     /// Publishes up to <paramref name="limit"/> of the oldest queued messages and deletes them, in one transaction holding their rows
     /// (SKIP LOCKED: replicas share the table, never a row). A crash after publishing leaves the rows, which go out again with the
-    /// same MessageIds; the consumers drop the repeats. Returns how many were published.
+    /// same MessageIds; the consumers drop the repeats. A message this process committed and still holds (<paramref name="held"/>) is
+    /// published as held, its bytes neither read nor parsed. Returns the ids published.
     /// </summary>
-    public static async Task<int> PublishNextAsync(NpgsqlConnection connection, IBus bus, int limit, CancellationToken ct)
+    public static async Task<IReadOnlyList<Guid>> PublishNextAsync(NpgsqlConnection connection, IBus bus, int limit,
+        IReadOnlyDictionary<Guid, Contracts.ConversationsRecorded> held, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var rows = new List<(Guid Id, byte[] Body, string? TraceParent)>();
-        await using (var select = new NpgsqlCommand(
-                         $"SELECT message_id, body, traceparent FROM {Table} ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED", connection, transaction)
-                     { Parameters = { new() { Value = limit } } })
+        var rows = new List<(Guid Id, byte[]? Body, string? TraceParent)>();
+        await using (var select = new NpgsqlCommand($"""
+                         SELECT message_id, CASE WHEN message_id = ANY($2) THEN NULL ELSE body END, traceparent FROM {Table}
+                         ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+                         """, connection, transaction)
+                     { Parameters = { new() { Value = limit }, new() { Value = held.Keys.ToArray() } } })
         await using (var reader = await select.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
-                rows.Add((reader.GetGuid(0), reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
-        if (rows.Count == 0) return 0;
+                rows.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        if (rows.Count == 0) return [];
 
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = limit, CancellationToken = ct }, async (row, token) =>
         {
-            var message = JsonSerializer.Deserialize<Contracts.ConversationsRecorded>(row.Body, ConversationLedger.Json)!;
+            var message = row.Body is null ? held[row.Id] : JsonSerializer.Deserialize<Contracts.ConversationsRecorded>(row.Body, ConversationLedger.Json)!;
             using var trace = TraceContext.StartPublish(row.TraceParent);
             await bus.Publish(message, context => context.MessageId = row.Id, token);
         });
@@ -60,12 +65,12 @@ public static class RecordedOutbox
                      { Parameters = { new() { Value = rows.Select(r => r.Id).ToArray() } } })
             await delete.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
-        return rows.Count;
+        return [.. rows.Select(r => r.Id)];
     }
 }
 
 /// <summary>
-/// Runs <see cref="RecordedOutbox.PublishNextAsync"/>: at once when this replica's ingestion commits (<see cref="Poke"/>), else every
+/// Runs <see cref="RecordedOutbox.PublishNextAsync"/>: at once when this replica's ingestion commits (<see cref="Committed"/>), else every
 /// quarter second (rows another replica committed, or left by a crash). A broker or database outage is retried with growing pauses
 /// up to 30 s; nothing is dropped. Off with <c>Vendor:Outbox:Daemon=Disabled</c>, like the Marten outbox (tests stop both that way).
 /// </summary>
@@ -76,11 +81,17 @@ public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServicePr
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+    /// <summary>Messages committed here and not yet published: an optimisation only (the rows are the outbox), so it is bounded.</summary>
+    private const int MaxHeld = 256;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly ConcurrentDictionary<Guid, Contracts.ConversationsRecorded> _held = new();
 
-    /// <summary>Something was committed: publish it now rather than at the next poll.</summary>
-    public void Poke()
+    /// <summary>A message was committed: publish it now rather than at the next poll, from memory rather than from its bytes.</summary>
+    public void Committed(Guid messageId, Contracts.ConversationsRecorded message)
     {
+        // Rows another replica published (or a stopped publisher) would leave their messages here: past the bound, start afresh.
+        if (_held.Count >= MaxHeld) _held.Clear();
+        _held[messageId] = message;
         if (_wake.CurrentCount == 0) _wake.Release();
     }
 
@@ -98,7 +109,13 @@ public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServicePr
                 await using var connection = documents.Storage.Database.CreateConnection();
                 await connection.OpenAsync(stoppingToken);
                 // A full batch means more may be waiting: keep going on the same connection.
-                do published = await RecordedOutbox.PublishNextAsync(connection, bus, BatchSize, stoppingToken);
+                do
+                {
+                    var ids = await RecordedOutbox.PublishNextAsync(connection, bus, BatchSize, new Dictionary<Guid, Contracts.ConversationsRecorded>(_held),
+                        stoppingToken);
+                    foreach (var id in ids) _held.TryRemove(id, out _);
+                    published = ids.Count;
+                }
                 while (published == BatchSize && !stoppingToken.IsCancellationRequested);
                 retry = TimeSpan.Zero;
             }
