@@ -31,6 +31,7 @@ builder.AddServiceDefaults(new ServiceSetup("quality", "quality")
         bus.AddConsumer<AgentJoinedConsumer>();
         bus.AddConsumer<AgentHiredConsumer>();
         bus.AddConsumer<ConversationsRecordedConsumer>();
+        bus.AddConsumer<ConversationsRecordedV2Consumer>();
     },
     Outbox = IntegrationEvents.Map,
 });

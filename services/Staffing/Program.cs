@@ -31,6 +31,7 @@ builder.AddServiceDefaults(new ServiceSetup("staffing", "staffing")
         bus.AddConsumer<AgentCertificationRevokedConsumer>();
         bus.AddConsumer<AgentTierChangedConsumer>();
         bus.AddConsumer<ConversationsRecordedConsumer>();
+        bus.AddConsumer<ConversationArrivalsConsumer>();
         bus.AddConsumer<SlaAtRiskConsumer>();
         bus.AddConsumer<SlaBreachedConsumer>();
         bus.AddConsumer<StoreFeedbackOverdueConsumer>();

@@ -3,7 +3,7 @@ using MassTransit;
 
 namespace Vendor.Agreements.Tests;
 
-/// <summary>Counts every delivery of StoreOnboarded (and, apart, of ConversationsRecorded) to Staffing by MessageId, duplicates included.</summary>
+/// <summary>Counts every delivery of StoreOnboarded (and, apart, of any conversation message) to Staffing by MessageId, duplicates included.</summary>
 public sealed class DeliveryCounter : IConsumeObserver
 {
     public ConcurrentDictionary<Guid, int> Ids { get; } = new();
@@ -14,7 +14,8 @@ public sealed class DeliveryCounter : IConsumeObserver
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (context.Message is Contracts.ConversationsRecorded) RecordedIds.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
+        if (context.Message is Contracts.ConversationsRecorded or Contracts.ConversationArrivals)
+            RecordedIds.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
         if (context.Message is not Contracts.StoreOnboarded store) return Task.CompletedTask;
         Ids.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
         StoreIds.AddOrUpdate(store.StoreId, 1, (_, n) => n + 1);

@@ -42,6 +42,34 @@ public class ExplanationTests
         return conversation!;
     }
 
+    [Fact]
+    public void Arrival_slots_count_first_revisions_by_local_five_minutes_with_handle_time_where_there_is_one()
+    {
+        var store = StoreWith(Calendar("08:00-23:00"));
+        LedgerRow Row(string start, string? end, int revision = 1)
+        {
+            (string, string, string?)[] messages = end is null ? [(start, "customer", null)] : [(start, "customer", null), (end, "agent", "a-1")];
+            var conversation = Conversation("presales", null, messages);
+            return IngestionModule.Measure(store, null, conversation, null) with { Revision = revision };
+        }
+
+        var slots = IngestionModule.ArrivalSlots(store,
+        [
+            Row("2026-11-02T10:00:00", "2026-11-02T10:01:00"),
+            Row("2026-11-02T10:04:59", "2026-11-02T10:05:29"), // same slot as 10:00
+            Row("2026-11-02T10:05:00", null), // next slot; no handle time
+            Row("2026-11-02T10:00:10", "2026-11-02T10:20:00", revision: 2), // an update: no arrival
+            Row("2026-11-02T23:59:00", "2026-11-03T00:01:00"), // the slot of its start, on its start's date
+        ]);
+
+        Assert.Equal(
+        [
+            new Contracts.ArrivalSlot(new DateOnly(2026, 11, 2), 600, 2, 90, 2),
+            new Contracts.ArrivalSlot(new DateOnly(2026, 11, 2), 605, 1, 0, 0),
+            new Contracts.ArrivalSlot(new DateOnly(2026, 11, 2), 1435, 1, 120, 1),
+        ], slots.OrderBy(s => s.Minute));
+    }
+
     /// <summary>Measured as ingestion measures it, then explained: the explanation must add up to the row.</summary>
     private static ConversationExplanation Explain(Store store, RecordedConversation conversation, ServiceContract? contract = null)
     {

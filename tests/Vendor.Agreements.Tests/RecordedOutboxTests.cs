@@ -11,9 +11,10 @@ using Vendor.Testing;
 namespace Vendor.Agreements.Tests;
 
 /// <summary>
-/// Recorded conversations leave through their own outbox table: an ingestion committed while the publisher is stopped waits in the
-/// table; once it runs, the message reaches Staffing with the row's id as MessageId and the row is gone; a row published again (a crash
-/// after publishing, before the delete) arrives with the same id and Staffing counts the conversations once.
+/// What an ingestion publishes leaves through its own outbox table: committed while the publisher is stopped, the request's two
+/// messages (the conversations for Quality, the arrivals for Staffing) wait in the table; once it runs, the arrivals reach Staffing
+/// with the row's id as MessageId and the rows are gone; a row published again (a crash after publishing, before the delete) arrives
+/// with the same id and Staffing counts the conversations once.
 /// </summary>
 public class RecordedOutboxTests
 {
@@ -40,9 +41,14 @@ public class RecordedOutboxTests
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         }
         var queued = await QueuedAsync(database);
-        var (messageId, body) = Assert.Single(queued);
-        var message = JsonSerializer.Deserialize<Contracts.ConversationsRecorded>(body, Ingestion.ConversationLedger.Json)!;
-        Assert.Equal(["c-1", "c-2", "c-3"], message.Conversations.Select(c => c.ConversationId).Order());
+        Assert.Equal(["ConversationArrivals", "ConversationsRecordedV2"], queued.Select(r => r.Type).Order());
+        var recorded = JsonSerializer.Deserialize<Contracts.ConversationsRecordedV2>(queued.Single(r => r.Type == "ConversationsRecordedV2").Body,
+            Ingestion.ConversationLedger.Json)!;
+        Assert.Equal(["c-1", "c-2", "c-3"], recorded.Conversations.Select(c => c.ConversationId).Order());
+        var (messageId, _, body) = queued.Single(r => r.Type == "ConversationArrivals");
+        var arrivals = JsonSerializer.Deserialize<Contracts.ConversationArrivals>(body, Ingestion.ConversationLedger.Json)!;
+        // 10:00 Shanghai, three conversations of 30 s each: one slot.
+        Assert.Equal([new Contracts.ArrivalSlot(new DateOnly(2026, 11, 2), 600, 3, 90, 3)], arrivals.Slots);
         Assert.Empty(deliveries.RecordedIds);
 
         // 2. Publisher running: published with the row's id, the row deleted, Staffing counts three arrivals.
@@ -76,14 +82,14 @@ public class RecordedOutboxTests
         };
     }
 
-    private static async Task<List<(Guid Id, byte[] Body)>> QueuedAsync(string database)
+    private static async Task<List<(Guid Id, string Type, byte[] Body)>> QueuedAsync(string database)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT message_id, body FROM agreements.recorded_outbox ORDER BY position", connection);
-        var rows = new List<(Guid, byte[])>();
+        await using var command = new NpgsqlCommand("SELECT message_id, message_type, body FROM agreements.recorded_outbox ORDER BY position", connection);
+        var rows = new List<(Guid, string, byte[])>();
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add((reader.GetGuid(0), reader.GetFieldValue<byte[]>(1)));
+        while (await reader.ReadAsync()) rows.Add((reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<byte[]>(2)));
         return rows;
     }
 
@@ -92,7 +98,7 @@ public class RecordedOutboxTests
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "INSERT INTO agreements.recorded_outbox (message_id, store_id, body) VALUES ($1, 'outbox-store', $2)", connection)
+            "INSERT INTO agreements.recorded_outbox (message_id, message_type, store_id, body) VALUES ($1, 'ConversationArrivals', 'outbox-store', $2)", connection)
         {
             Parameters = { new() { Value = messageId }, new() { Value = body } },
         };

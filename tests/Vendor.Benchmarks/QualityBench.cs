@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using Npgsql;
 
 /// <summary>
-/// QC sampling under ingestion load: conversations posted to Agreements through the gateway reach Quality as ConversationsRecorded;
+/// QC sampling under ingestion load: conversations posted to Agreements through the gateway reach Quality as ConversationsRecordedV2;
 /// Quality stores and decides each one (decided_at). Baseline in the same run: the ingest rate itself — sampling keeps up when it
 /// decides conversations as fast as they are ingested (ratio ≥ 1 over the run, and ≥ 5,000/s).
 /// </summary>
@@ -17,7 +17,7 @@ static class QualityBench
         var stores = await Http.IngestStores(o, $"bench-qc-{run}");
         var templates = Conversations.Templates(o.Batch);
         Console.WriteLine($"quality: {o.Clients} clients posting batches of {o.Batch} conversations to {o.Stores} stores for {o.Seconds} s after a 10 s warm-up; " +
-                          "Quality consumes ConversationsRecorded and decides each conversation for QC");
+                          "Quality consumes ConversationsRecordedV2 and decides each conversation for QC");
 
         var answered = new List<(string Store, string Batch, DateTimeOffset At)>();
         long accepted = 0;

@@ -36,7 +36,7 @@ public class MetricsThroughTheGatewayTests(PlatformFixture platform) : IClassFix
         Assert.Equal(3, metrics.Of("vendor.conversations.ingested").Where(m => (string?)m.Tags["store"] == storeId).Sum(m => m.Value));
         Assert.Single(metrics.Of("vendor.sla.breaches"), m => (string?)m.Tags["store"] == storeId && (string?)m.Tags["metric"] == "firstResponseSeconds");
         var lag = await Eventually.Until(() => Task.FromResult(metrics.Of("vendor.consumer.lag")),
-            l => l.Any(m => (string?)m.Tags["message"] == "ConversationsRecorded"), TimeSpan.FromSeconds(30),
+            l => l.Any(m => (string?)m.Tags["message"] == "ConversationsRecordedV2"), TimeSpan.FromSeconds(30),
             "the consumers' lag for the recorded conversations");
         Assert.All(lag, m => Assert.InRange(m.Value, 0, 60));
     }

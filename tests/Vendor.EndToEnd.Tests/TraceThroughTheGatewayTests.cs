@@ -8,7 +8,7 @@ namespace Vendor.EndToEnd.Tests;
 
 /// <summary>
 /// One trace follows a conversation: the store's request (with its own W3C traceparent) through the gateway into Agreements, the
-/// outbox's publish on RabbitMQ, and Quality's consumer of ConversationsRecorded — every step under the trace id the request carried.
+/// outbox's publish on RabbitMQ, and Quality's consumer of ConversationsRecordedV2 — every step under the trace id the request carried.
 /// </summary>
 public class TraceThroughTheGatewayTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
 {

@@ -84,6 +84,23 @@ public class ForecastAndCoverageTests
         Assert.Equal(1, arrivals[(Date.AddDays(1), 19)].Contacts);
     }
 
+    [Fact]
+    public void Arrival_slots_from_Agreements_add_up_by_half_hour_and_day()
+    {
+        var arrivals = DemandHistory.Arrivals(
+        [
+            new ArrivalSlot(Date, 600, 2, 300, 1), // 10:00
+            new ArrivalSlot(Date, 625, 1, 60, 1), // 10:25: the same half hour
+            new ArrivalSlot(Date, 630, 4, 0, 0), // 10:30: the next one
+            new ArrivalSlot(Date.AddDays(1), 600, 1, 30, 1),
+        ]);
+
+        Assert.Equal(3, arrivals.Count);
+        Assert.Equal(new IntervalDemand(3, 360, 2), arrivals[(Date, 20)]);
+        Assert.Equal(new IntervalDemand(4, 0, 0), arrivals[(Date, 21)]);
+        Assert.Equal(new IntervalDemand(1, 30, 1), arrivals[(Date.AddDays(1), 20)]);
+    }
+
     // ---- Forecast ----
 
     private static Dictionary<(DateOnly Date, int Interval), IntervalDemand> History(params (int WeeksBack, int Interval, IntervalDemand Demand)[] rows) =>

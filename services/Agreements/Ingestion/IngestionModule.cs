@@ -146,11 +146,13 @@ public static class IngestionModule
         await ConversationLedger.WriteAsync(session, store.StoreId, rows, now, ct);
         await ConversationLedger.AddToRollupsAsync(session, store.StoreId, deltas, ct);
         await ConversationLedger.AlignReviewDaysAsync(session, store.StoreId, movedDays, ct);
-        var message = recorded.Count > 0 ? new Contracts.ConversationsRecorded(store.StoreId, recorded) : null;
-        var messageId = Guid.CreateVersion7(now);
+        var message = recorded.Count > 0 ? new Contracts.ConversationsRecordedV2(store.StoreId, recorded) : null;
+        var arrivals = new Contracts.ConversationArrivals(store.StoreId, ArrivalSlots(store, rows));
+        var (messageId, arrivalsId) = (Guid.CreateVersion7(now), Guid.CreateVersion7(now));
         if (message is not null)
         {
-            RecordedOutbox.Enqueue(session, message, messageId);
+            RecordedOutbox.Enqueue(session, store.StoreId, message, messageId);
+            if (arrivals.Slots.Count > 0) RecordedOutbox.Enqueue(session, store.StoreId, arrivals, arrivalsId);
             await SlaWatch.CheckCurrentMonthAsync(session, store, contract, now, ct);
         }
         await session.SaveChangesAsync(ct);
@@ -159,6 +161,7 @@ public static class IngestionModule
         {
             VendorMetrics.ConversationsIngested.Add(recorded.Count, new KeyValuePair<string, object?>("store", store.StoreId));
             outbox?.Committed(messageId, message);
+            if (arrivals.Slots.Count > 0) outbox?.Committed(arrivalsId, arrivals);
         }
 
         return new IngestAnswer(results.Count(r => r.Status == "accepted"), results.Count(r => r.Status == "updated"),
@@ -178,6 +181,29 @@ public static class IngestionModule
         var counts = DailyCounts.Of(facts, conversation.Resolved ?? false, conversation.Rating, conversation.Kind == "presales")
             with { QcCount = before?.Counts.QcCount ?? 0, QcSum = before?.Counts.QcSum ?? 0 };
         return new LedgerRow(conversation, localDate, counts, (before?.Revision ?? 0) + 1) { Facts = facts };
+    }
+
+    public const int ArrivalSlotMinutes = 5;
+
+    /// <summary>
+    /// Staffing's demand from this request: conversations recorded for the first time, by store-local date and 5-minute slot of their
+    /// first message, with handle time (first to last message) where there is one. Later revisions add messages, not arrivals.
+    /// </summary>
+    public static IReadOnlyList<Contracts.ArrivalSlot> ArrivalSlots(Store store, IEnumerable<LedgerRow> rows)
+    {
+        var slots = new Dictionary<(DateOnly Date, int Minute), Contracts.ArrivalSlot>();
+        foreach (var row in rows.Where(r => r.Revision == 1))
+        {
+            var c = row.Conversation;
+            var local = store.CalendarAt(c.StartedAt).Local(c.StartedAt);
+            var key = (row.LocalDate, (local.Hour * 60 + local.Minute) / ArrivalSlotMinutes * ArrivalSlotMinutes);
+            var handle = (c.Messages[^1].At - c.StartedAt).TotalSeconds;
+            var slot = slots.GetValueOrDefault(key) ?? new Contracts.ArrivalSlot(key.Item1, key.Item2, 0, 0, 0);
+            slots[key] = handle > 0
+                ? slot with { Contacts = slot.Contacts + 1, HandleSeconds = slot.HandleSeconds + handle, Handled = slot.Handled + 1 }
+                : slot with { Contacts = slot.Contacts + 1 };
+        }
+        return [.. slots.Values];
     }
 
     private static Contracts.ConversationRecorded Recorded(string storeId, LedgerRow row)

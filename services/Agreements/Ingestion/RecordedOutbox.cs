@@ -9,7 +9,8 @@ using Vendor.ServiceDefaults;
 namespace Vendor.Agreements.Ingestion;
 
 /// <summary>
-/// The outbox of ConversationsRecorded: one row per ingestion request, written in the request's transaction, holding the message as
+/// The outbox of what an ingestion request publishes (ConversationsRecordedV2 and ConversationArrivals): a row per message, written
+/// in the request's transaction, holding the message as
 /// UTF-8 JSON bytes that PostgreSQL keeps as they are (lz4-compressed out of line, about a tenth of the size). Every other integration
 /// event goes out through the Marten event store; this one did too until PostgreSQL was seen parsing each ~250 KB message into jsonb
 /// and printing it back to text for the publisher: with the jsonb the append and the read cost ~2.2 ms of PostgreSQL a request
@@ -23,15 +24,22 @@ public static class RecordedOutbox
     public static readonly string CreateTables = $"""
         CREATE SCHEMA IF NOT EXISTS {ConversationLedger.Schema};
         CREATE TABLE IF NOT EXISTS {Table} (
-            position bigserial PRIMARY KEY, message_id uuid NOT NULL UNIQUE, store_id text NOT NULL, traceparent text NULL,
-            body bytea COMPRESSION lz4 NOT NULL);
+            position bigserial PRIMARY KEY, message_id uuid NOT NULL UNIQUE, message_type text NOT NULL, store_id text NOT NULL,
+            traceparent text NULL, body bytea COMPRESSION lz4 NOT NULL);
         """;
 
+    /// <summary>The messages this outbox carries, by the name a row stores (a row of a type unknown here is left to a newer replica).</summary>
+    private static readonly Dictionary<string, Type> Types =
+        new[] { typeof(Contracts.ConversationsRecordedV2), typeof(Contracts.ConversationArrivals) }.ToDictionary(t => t.Name);
+
     /// <summary>Queues the message in the session's transaction; it is published after the commit with <paramref name="messageId"/>.</summary>
-    public static void Enqueue(IDocumentSession session, Contracts.ConversationsRecorded message, Guid messageId) =>
-        session.QueueSqlCommand($"INSERT INTO {Table} (message_id, store_id, traceparent, body) VALUES (?, ?, NULLIF(?, ''), ?)",
-            messageId, message.StoreId, Activity.Current is { IdFormat: ActivityIdFormat.W3C } request ? request.Id! : "",
+    public static void Enqueue<T>(IDocumentSession session, string storeId, T message, Guid messageId) where T : class
+    {
+        if (!Types.ContainsKey(typeof(T).Name)) throw new ArgumentException($"{typeof(T).Name} is not published through this outbox.");
+        session.QueueSqlCommand($"INSERT INTO {Table} (message_id, message_type, store_id, traceparent, body) VALUES (?, ?, ?, NULLIF(?, ''), ?)",
+            messageId, typeof(T).Name, storeId, Activity.Current is { IdFormat: ActivityIdFormat.W3C } request ? request.Id! : "",
             JsonSerializer.SerializeToUtf8Bytes(message, ConversationLedger.Json));
+    }
 
     /// <summary>
     /// Publishes up to <paramref name="limit"/> of the oldest queued messages and deletes them, in one transaction holding their rows
@@ -40,25 +48,26 @@ public static class RecordedOutbox
     /// published as held, its bytes neither read nor parsed. Returns the ids published.
     /// </summary>
     public static async Task<IReadOnlyList<Guid>> PublishNextAsync(NpgsqlConnection connection, IBus bus, int limit,
-        IReadOnlyDictionary<Guid, Contracts.ConversationsRecorded> held, CancellationToken ct)
+        IReadOnlyDictionary<Guid, object> held, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var rows = new List<(Guid Id, byte[]? Body, string? TraceParent)>();
+        var rows = new List<(Guid Id, Type Type, byte[]? Body, string? TraceParent)>();
         await using (var select = new NpgsqlCommand($"""
-                         SELECT message_id, CASE WHEN message_id = ANY($2) THEN NULL ELSE body END, traceparent FROM {Table}
-                         ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+                         SELECT message_id, message_type, CASE WHEN message_id = ANY($2) THEN NULL ELSE body END, traceparent FROM {Table}
+                         WHERE message_type = ANY($3) ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
                          """, connection, transaction)
-                     { Parameters = { new() { Value = limit }, new() { Value = held.Keys.ToArray() } } })
+                     { Parameters = { new() { Value = limit }, new() { Value = held.Keys.ToArray() }, new() { Value = Types.Keys.ToArray() } } })
         await using (var reader = await select.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
-                rows.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                rows.Add((reader.GetGuid(0), Types[reader.GetString(1)], reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3)));
         if (rows.Count == 0) return [];
 
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = limit, CancellationToken = ct }, async (row, token) =>
         {
-            var message = row.Body is null ? held[row.Id] : JsonSerializer.Deserialize<Contracts.ConversationsRecorded>(row.Body, ConversationLedger.Json)!;
+            var message = row.Body is null ? held[row.Id] : JsonSerializer.Deserialize(row.Body, row.Type, ConversationLedger.Json)!;
             using var trace = TraceContext.StartPublish(row.TraceParent);
-            await bus.Publish(message, context => context.MessageId = row.Id, token);
+            await bus.Publish(message, row.Type, context => context.MessageId = row.Id, token);
         });
 
         await using (var delete = new NpgsqlCommand($"DELETE FROM {Table} WHERE message_id = ANY($1)", connection, transaction)
@@ -84,10 +93,10 @@ public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServicePr
     /// <summary>Messages committed here and not yet published: an optimisation only (the rows are the outbox), so it is bounded.</summary>
     private const int MaxHeld = 256;
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly ConcurrentDictionary<Guid, Contracts.ConversationsRecorded> _held = new();
+    private readonly ConcurrentDictionary<Guid, object> _held = new();
 
     /// <summary>A message was committed: publish it now rather than at the next poll, from memory rather than from its bytes.</summary>
-    public void Committed(Guid messageId, Contracts.ConversationsRecorded message)
+    public void Committed(Guid messageId, object message)
     {
         // Rows another replica published (or a stopped publisher) would leave their messages here: past the bound, start afresh.
         if (_held.Count >= MaxHeld) _held.Clear();
@@ -111,7 +120,7 @@ public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServicePr
                 // A full batch means more may be waiting: keep going on the same connection.
                 do
                 {
-                    var ids = await RecordedOutbox.PublishNextAsync(connection, bus, BatchSize, new Dictionary<Guid, Contracts.ConversationsRecorded>(_held),
+                    var ids = await RecordedOutbox.PublishNextAsync(connection, bus, BatchSize, new Dictionary<Guid, object>(_held),
                         stoppingToken);
                     foreach (var id in ids) _held.TryRemove(id, out _);
                     published = ids.Count;

@@ -49,21 +49,18 @@ public static class SamplingDecisions
 /// <summary>
 /// Every conversation Agreements records: kept per agent (a later revision replaces an earlier one) and decided for QC sampling in the
 /// same transaction. A conversation once sampled stays sampled; a later revision that adds a risk (a bad rating arriving late) can
-/// still sample it.
+/// still sample it. Both versions of the message carry the same conversations (see ConversationsRecordedV2).
 /// </summary>
-public sealed class ConversationsRecordedConsumer(IDocumentSession session, TimeProvider clock)
-    : IdempotentConsumer<Contracts.ConversationsRecorded>(session, clock)
+public static class RecordedConversations
 {
-    private readonly TimeProvider _clock = clock;
-
-    protected override async Task Handle(Contracts.ConversationsRecorded message, IDocumentSession session, CancellationToken ct)
+    public static async Task HandleAsync(string storeId, IReadOnlyList<Contracts.ConversationRecorded> conversations, IDocumentSession session,
+        DateTimeOffset now, CancellationToken ct)
     {
         var policy = (await session.LoadAsync<SamplingSettings>(SamplingSettings.StreamKey, ct))?.Policy ?? SamplingPolicy.Default;
         var inspectors = await InspectorsModule.ActiveAsync(session, ct);
-        var now = _clock.GetUtcNow();
         var rows = new List<(Contracts.ConversationRecorded C, string AgentId)>();
         var samples = new List<(Contracts.ConversationRecorded C, SampleDecision D, string? Inspector)>();
-        foreach (var c in message.Conversations)
+        foreach (var c in conversations)
             foreach (var agentId in c.AgentIds.Distinct())
             {
                 rows.Add((c, agentId));
@@ -74,8 +71,27 @@ public sealed class ConversationsRecordedConsumer(IDocumentSession session, Time
         await session.BeginTransactionAsync(ct);
         await ConversationFacts.UpsertAsync(session, rows, now, ct);
         await ConversationFacts.InsertSamplesAsync(session, samples, policy.Seed, now, ct);
-        await ConversationFacts.ApplyPrioritiesAsync(session, message.StoreId, [.. message.Conversations.Select(c => c.ConversationId)], now, ct);
+        await ConversationFacts.ApplyPrioritiesAsync(session, storeId, [.. conversations.Select(c => c.ConversationId)], now, ct);
     }
+}
+
+/// <summary>The first version, still published by an Agreements older than ConversationsRecordedV2 (and queued before it).</summary>
+public sealed class ConversationsRecordedConsumer(IDocumentSession session, TimeProvider clock)
+    : IdempotentConsumer<Contracts.ConversationsRecorded>(session, clock)
+{
+    private readonly TimeProvider _clock = clock;
+
+    protected override Task Handle(Contracts.ConversationsRecorded message, IDocumentSession session, CancellationToken ct) =>
+        RecordedConversations.HandleAsync(message.StoreId, message.Conversations, session, _clock.GetUtcNow(), ct);
+}
+
+public sealed class ConversationsRecordedV2Consumer(IDocumentSession session, TimeProvider clock)
+    : IdempotentConsumer<Contracts.ConversationsRecordedV2>(session, clock)
+{
+    private readonly TimeProvider _clock = clock;
+
+    protected override Task Handle(Contracts.ConversationsRecordedV2 message, IDocumentSession session, CancellationToken ct) =>
+        RecordedConversations.HandleAsync(message.StoreId, message.Conversations, session, _clock.GetUtcNow(), ct);
 }
 
 public sealed record QueueItem(string StoreId, string ConversationId, string AgentId, DateOnly LocalDate, DateTimeOffset StartedAt,
