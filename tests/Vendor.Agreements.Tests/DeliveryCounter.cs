@@ -3,7 +3,7 @@ using MassTransit;
 
 namespace Vendor.Agreements.Tests;
 
-/// <summary>Counts every delivery of StoreOnboarded (and, apart, of any conversation message) to Staffing by MessageId, duplicates included.</summary>
+/// <summary>Counts every delivery of StoreOnboarded (and, apart, of any conversation message, once consumed) to Staffing by MessageId, duplicates included.</summary>
 public sealed class DeliveryCounter : IConsumeObserver
 {
     public ConcurrentDictionary<Guid, int> Ids { get; } = new();
@@ -14,15 +14,19 @@ public sealed class DeliveryCounter : IConsumeObserver
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (context.Message is Contracts.ConversationsRecorded or Contracts.ConversationArrivals)
-            RecordedIds.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
         if (context.Message is not Contracts.StoreOnboarded store) return Task.CompletedTask;
         Ids.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
         StoreIds.AddOrUpdate(store.StoreId, 1, (_, n) => n + 1);
         return Task.CompletedTask;
     }
 
-    public Task PostConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+    /// <summary>Conversation messages are counted once their consumer has finished (its effect committed, or dropped as a repeat).</summary>
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        if (context.Message is Contracts.ConversationsRecorded or Contracts.ConversationArrivals)
+            RecordedIds.AddOrUpdate(context.MessageId!.Value, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 }

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using RabbitMQ.Client;
 using Vendor.Staffing;
 using Vendor.Testing;
 
@@ -13,8 +15,9 @@ namespace Vendor.Agreements.Tests;
 /// <summary>
 /// What an ingestion publishes leaves through its own outbox table: committed while the publisher is stopped, the request's two
 /// messages (the conversations for Quality, the arrivals for Staffing) wait in the table; once it runs, the arrivals reach Staffing
-/// with the row's id as MessageId and the rows are gone; a row published again (a crash after publishing, before the delete) arrives
-/// with the same id and Staffing counts the conversations once.
+/// with the row's id as MessageId and their row is gone, while the conversations, for which no queue is bound (no Quality here, as
+/// during a rolling update that started Agreements first), come back from RabbitMQ and stay queued until a queue is bound; a row
+/// published again (a crash after publishing, before the delete) arrives with the same id and Staffing counts the conversations once.
 /// </summary>
 public class RecordedOutboxTests
 {
@@ -56,8 +59,24 @@ public class RecordedOutboxTests
         {
             agreements.CreateClient();
             await Eventually.Until(() => Task.FromResult(deliveries.RecordedIds.GetValueOrDefault(messageId)), n => n == 1, what: "first delivery");
-            await Eventually.Until(async () => (await QueuedAsync(database)).Count, n => n == 0, what: "the row deleted");
             await Eventually.Until(() => ContactsAsync(staffingDatabase), n => n == 3, what: "arrivals counted");
+            var left = await Eventually.Until(() => QueuedAsync(database), rows => rows.All(r => r.Type != "ConversationArrivals"), what: "the arrivals row deleted");
+            Assert.Equal("ConversationsRecordedV2", Assert.Single(left).Type);
+
+            // A queue bound for the conversations (Quality, deployed at last): the row goes out to it and is deleted.
+            var factory = new ConnectionFactory { Uri = new Uri(settings["ConnectionStrings:RabbitMq"]!) };
+            var queue = $"{settings["Vendor:BusPrefix"]}-late-quality";
+            await using (var connection = await factory.CreateConnectionAsync())
+            await using (var channel = await connection.CreateChannelAsync())
+            {
+                await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false);
+                await channel.QueueBindAsync(queue, $"{settings["Vendor:BusPrefix"]}.Vendor.Contracts:ConversationsRecordedV2", "");
+                await Eventually.Until(async () => (await QueuedAsync(database)).Count, n => n == 0, what: "the conversations row deleted");
+                var delivered = await channel.BasicGetAsync(queue, autoAck: true);
+                Assert.NotNull(delivered);
+                Assert.Contains("\"c-2\"", Encoding.UTF8.GetString(delivered.Body.Span));
+                await channel.QueueDeleteAsync(queue);
+            }
 
             // 3. The same row again (as if the publisher had crashed before deleting it): same MessageId, dropped by Staffing.
             await RequeueAsync(database, messageId, body);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Marten;
 using MassTransit;
+using MassTransit.RabbitMqTransport;
 using Npgsql;
 using Vendor.ServiceDefaults;
 
@@ -11,7 +12,7 @@ namespace Vendor.Agreements.Ingestion;
 /// <summary>
 /// The outbox of what an ingestion request publishes (ConversationsRecordedV2 and ConversationArrivals): a row per message, written
 /// in the request's transaction, holding the message as
-/// UTF-8 JSON bytes that PostgreSQL keeps as they are (lz4-compressed out of line, about a tenth of the size). Every other integration
+/// UTF-8 JSON bytes that PostgreSQL keeps as they are (a large one lz4-compressed out of line, about a tenth of the size). Every other integration
 /// event goes out through the Marten event store; this one did too until PostgreSQL was seen parsing each ~250 KB message into jsonb
 /// and printing it back to text for the publisher: with the jsonb the append and the read cost ~2.2 ms of PostgreSQL a request
 /// alone, as bytes ~0.5 ms (psql, 50-200 copies of a real message), and the append was a quarter of PostgreSQL's busy samples under
@@ -25,7 +26,12 @@ public static class RecordedOutbox
         CREATE SCHEMA IF NOT EXISTS {ConversationLedger.Schema};
         CREATE TABLE IF NOT EXISTS {Table} (
             position bigserial PRIMARY KEY, message_id uuid NOT NULL UNIQUE, message_type text NOT NULL, store_id text NOT NULL,
-            traceparent text NULL, body bytea COMPRESSION lz4 NOT NULL);
+            traceparent text NULL, body bytea NOT NULL);
+        -- lz4 where the server has it (a build without lz4 refuses the method; pglz, the fallback, is far slower on 250 KB).
+        DO $lz4$ BEGIN
+            ALTER TABLE {Table} ALTER COLUMN body SET COMPRESSION lz4;
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END $lz4$;
         """;
 
     /// <summary>The messages this outbox carries, by the name a row stores (a row of a type unknown here is left to a newer replica).</summary>
@@ -42,12 +48,14 @@ public static class RecordedOutbox
     }
 
     /// <summary>
-    /// Publishes up to <paramref name="limit"/> of the oldest queued messages and deletes them, in one transaction holding their rows
-    /// (SKIP LOCKED: replicas share the table, never a row). A crash after publishing leaves the rows, which go out again with the
-    /// same MessageIds; the consumers drop the repeats. A message this process committed and still holds (<paramref name="held"/>) is
-    /// published as held, its bytes neither read nor parsed. Returns the ids published.
+    /// Publishes up to <paramref name="limit"/> of the oldest queued messages and deletes those that went out, in one transaction
+    /// holding their rows (SKIP LOCKED: replicas share the table, never a row). A crash after publishing leaves the rows, which go out
+    /// again with the same MessageIds; the consumers drop the repeats. Each message is published mandatory: one no queue is bound for
+    /// yet (a consumer not deployed yet, say during a rolling update that started Agreements first) comes back from RabbitMQ, stays
+    /// in the table and is tried again, instead of vanishing. A message this process committed and still holds (<paramref name="held"/>)
+    /// is published as held, its bytes neither read nor parsed.
     /// </summary>
-    public static async Task<IReadOnlyList<Guid>> PublishNextAsync(NpgsqlConnection connection, IBus bus, int limit,
+    public static async Task<OutboxRound> PublishNextAsync(NpgsqlConnection connection, IBus bus, int limit,
         IReadOnlyDictionary<Guid, object> held, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -61,22 +69,39 @@ public static class RecordedOutbox
             while (await reader.ReadAsync(ct))
                 rows.Add((reader.GetGuid(0), Types[reader.GetString(1)], reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
                     reader.IsDBNull(3) ? null : reader.GetString(3)));
-        if (rows.Count == 0) return [];
+        if (rows.Count == 0) return new OutboxRound([], [], null);
 
+        var published = new ConcurrentBag<Guid>();
+        Exception? failure = null;
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = limit, CancellationToken = ct }, async (row, token) =>
         {
-            var message = row.Body is null ? held[row.Id] : JsonSerializer.Deserialize(row.Body, row.Type, ConversationLedger.Json)!;
-            using var trace = TraceContext.StartPublish(row.TraceParent);
-            await bus.Publish(message, row.Type, context => context.MessageId = row.Id, token);
+            try
+            {
+                var message = row.Body is null ? held[row.Id] : JsonSerializer.Deserialize(row.Body, row.Type, ConversationLedger.Json)!;
+                using var trace = TraceContext.StartPublish(row.TraceParent);
+                await bus.Publish(message, row.Type, context =>
+                {
+                    context.MessageId = row.Id;
+                    if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
+                }, token);
+                published.Add(row.Id);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
         });
 
         await using (var delete = new NpgsqlCommand($"DELETE FROM {Table} WHERE message_id = ANY($1)", connection, transaction)
-                     { Parameters = { new() { Value = rows.Select(r => r.Id).ToArray() } } })
+                     { Parameters = { new() { Value = published.ToArray() } } })
             await delete.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
-        return [.. rows.Select(r => r.Id)];
+        return new OutboxRound([.. published], [.. rows.Select(r => r.Id)], failure);
     }
 }
+
+/// <summary>What one round of the outbox did: the rows it took, those it published (and deleted), and why the others failed.</summary>
+public sealed record OutboxRound(IReadOnlyList<Guid> Published, IReadOnlyList<Guid> Taken, Exception? Failure);
 
 /// <summary>
 /// Runs <see cref="RecordedOutbox.PublishNextAsync"/>: at once when this replica's ingestion commits (<see cref="Committed"/>), else every
@@ -112,20 +137,25 @@ public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServicePr
         var retry = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var published = 0;
             try
             {
                 await using var connection = documents.Storage.Database.CreateConnection();
                 await connection.OpenAsync(stoppingToken);
                 // A full batch means more may be waiting: keep going on the same connection.
+                OutboxRound round;
                 do
                 {
-                    var ids = await RecordedOutbox.PublishNextAsync(connection, bus, BatchSize, new Dictionary<Guid, object>(_held),
-                        stoppingToken);
-                    foreach (var id in ids) _held.TryRemove(id, out _);
-                    published = ids.Count;
+                    var held = new Dictionary<Guid, object>(_held);
+                    round = await RecordedOutbox.PublishNextAsync(connection, bus, BatchSize, held, stoppingToken);
+                    foreach (var id in round.Published) _held.TryRemove(id, out _);
+                    // A short round took every row free to take: a held message not among them was published (and deleted) by another
+                    // replica or an earlier poll, or another replica holds its row; it need not wait here.
+                    if (round.Taken.Count < BatchSize)
+                        foreach (var id in held.Keys.Except(round.Taken)) _held.TryRemove(id, out _);
                 }
-                while (published == BatchSize && !stoppingToken.IsCancellationRequested);
+                while (round.Failure is null && round.Published.Count == BatchSize && !stoppingToken.IsCancellationRequested);
+                if (round.Failure is not null)
+                    throw new InvalidOperationException($"{round.Taken.Count - round.Published.Count} of {round.Taken.Count} messages were not published; they stay queued.", round.Failure);
                 retry = TimeSpan.Zero;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -31,7 +31,11 @@ public sealed record ServiceCalendar(
 
     /// <summary>Round the clock, every day: what a store gets until it says otherwise.</summary>
     public static ServiceCalendar AlwaysOpen(string timeZone = DefaultTimeZone) =>
-        new(timeZone, [new HoursBlock(TimeOnly.MinValue, TimeOnly.MinValue)], EveryDay, [], [], DefaultSlowThresholdSeconds);
+        // One instance per zone (records are immutable): its memo of day intervals is then shared, not rebuilt per call.
+        AlwaysOpenByZone.GetOrAdd(timeZone, zone =>
+            new(zone, [new HoursBlock(TimeOnly.MinValue, TimeOnly.MinValue)], EveryDay, [], [], DefaultSlowThresholdSeconds));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ServiceCalendar> AlwaysOpenByZone = new();
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo> Zones = new();
 
@@ -69,10 +73,15 @@ public sealed record ServiceCalendar(
     private IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> Intervals(DateOnly firstDay, DateOnly lastDay, TimeZoneInfo zone)
     {
         var days = DayIntervals.GetValue(this, _ => new ConcurrentDictionary<DateOnly, (DateTimeOffset, DateTimeOffset)[]>());
-        if (days.Count > MaxCachedDays) days.Clear();
         for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
-            foreach (var interval in days.GetOrAdd(day, d => IntervalsOf(d, zone)))
-                yield return interval;
+        {
+            if (!days.TryGetValue(day, out var intervals))
+            {
+                if (days.Count > MaxCachedDays) days.Clear();
+                intervals = days.GetOrAdd(day, d => IntervalsOf(d, zone));
+            }
+            foreach (var interval in intervals) yield return interval;
+        }
     }
 
     private (DateTimeOffset Start, DateTimeOffset End)[] IntervalsOf(DateOnly day, TimeZoneInfo zone) =>
