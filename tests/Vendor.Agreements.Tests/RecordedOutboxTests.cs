@@ -54,7 +54,8 @@ public class RecordedOutboxTests
         Assert.Equal([new Contracts.ArrivalSlot(new DateOnly(2026, 11, 2), 600, 3, 90, 3)], arrivals.Slots);
         Assert.Empty(deliveries.RecordedIds);
 
-        // 2. Publisher running: published with the row's id, the row deleted, Staffing counts three arrivals.
+        // 2. Publisher running: the arrivals published with the row's id, the row deleted, Staffing counts three; no queue is bound for
+        // the conversations (no Quality here), so their row stays.
         await using (var agreements = new ServiceHost<AgreementsApi>(settings))
         {
             agreements.CreateClient();
@@ -62,6 +63,15 @@ public class RecordedOutboxTests
             await Eventually.Until(() => ContactsAsync(staffingDatabase), n => n == 3, what: "arrivals counted");
             var left = await Eventually.Until(() => QueuedAsync(database), rows => rows.All(r => r.Type != "ConversationArrivals"), what: "the arrivals row deleted");
             Assert.Equal("ConversationsRecordedV2", Assert.Single(left).Type);
+
+            // More requests than a publishing round takes (16): the unroutable rows at the head do not hold up the arrivals behind them.
+            var ops = agreements.OpsClient();
+            for (var i = 0; i < 20; i++)
+                Assert.Equal(HttpStatusCode.OK, (await ops.PostAsJsonAsync("/api/sla/stores/outbox-store/conversations",
+                    new { conversations = new[] { Conversation($"more-{i}") } })).StatusCode);
+            await Eventually.Until(() => ContactsAsync(staffingDatabase), n => n == 23, what: "the later arrivals counted");
+            left = await Eventually.Until(() => QueuedAsync(database), rows => rows.All(r => r.Type != "ConversationArrivals"), what: "the later arrivals rows deleted");
+            Assert.Equal(21, left.Count);
 
             // A queue bound for the conversations (Quality, deployed at last): the row goes out to it and is deleted.
             var factory = new ConnectionFactory { Uri = new Uri(settings["ConnectionStrings:RabbitMq"]!) };
@@ -71,10 +81,13 @@ public class RecordedOutboxTests
             {
                 await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: false);
                 await channel.QueueBindAsync(queue, $"{settings["Vendor:BusPrefix"]}.Vendor.Contracts:ConversationsRecordedV2", "");
-                await Eventually.Until(async () => (await QueuedAsync(database)).Count, n => n == 0, what: "the conversations row deleted");
-                var delivered = await channel.BasicGetAsync(queue, autoAck: true);
-                Assert.NotNull(delivered);
-                Assert.Contains("\"c-2\"", Encoding.UTF8.GetString(delivered.Body.Span));
+                // Each waits out its own pause (up to 30 s) before it is tried again.
+                await Eventually.Until(async () => (await QueuedAsync(database)).Count, n => n == 0, TimeSpan.FromSeconds(60), "the conversations rows deleted");
+                Assert.Equal(21u, await channel.MessageCountAsync(queue));
+                var bodies = new List<string>();
+                while (await channel.BasicGetAsync(queue, autoAck: true) is { } delivered) bodies.Add(Encoding.UTF8.GetString(delivered.Body.Span));
+                Assert.Single(bodies, b => b.Contains("\"c-2\"", StringComparison.Ordinal));
+                Assert.Equal(20, bodies.Count(b => b.Contains("\"more-", StringComparison.Ordinal)));
                 await channel.QueueDeleteAsync(queue);
             }
 
@@ -83,8 +96,8 @@ public class RecordedOutboxTests
             await Eventually.Until(() => Task.FromResult(deliveries.RecordedIds.GetValueOrDefault(messageId)), n => n == 2, what: "re-delivery");
             await Eventually.Until(async () => (await QueuedAsync(database)).Count, n => n == 0, what: "the row deleted again");
         }
-        Assert.Single(deliveries.RecordedIds);
-        Assert.Equal(3, await ContactsAsync(staffingDatabase));
+        Assert.Equal(21, deliveries.RecordedIds.Count);
+        Assert.Equal(23, await ContactsAsync(staffingDatabase));
     }
 
     private static object Conversation(string id)

@@ -26,7 +26,8 @@ public static class RecordedOutbox
         CREATE SCHEMA IF NOT EXISTS {ConversationLedger.Schema};
         CREATE TABLE IF NOT EXISTS {Table} (
             position bigserial PRIMARY KEY, message_id uuid NOT NULL UNIQUE, message_type text NOT NULL, store_id text NOT NULL,
-            traceparent text NULL, body bytea NOT NULL);
+            traceparent text NULL, body bytea NOT NULL,
+            attempts int NOT NULL DEFAULT 0, not_before timestamptz NOT NULL DEFAULT now());
         -- lz4 where the server has it (a build without lz4 refuses the method; pglz, the fallback, is far slower on 250 KB).
         DO $lz4$ BEGIN
             ALTER TABLE {Table} ALTER COLUMN body SET COMPRESSION lz4;
@@ -52,8 +53,9 @@ public static class RecordedOutbox
     /// holding their rows (SKIP LOCKED: replicas share the table, never a row). A crash after publishing leaves the rows, which go out
     /// again with the same MessageIds; the consumers drop the repeats. Each message is published mandatory: one no queue is bound for
     /// yet (a consumer not deployed yet, say during a rolling update that started Agreements first) comes back from RabbitMQ, stays
-    /// in the table and is tried again, instead of vanishing. A message this process committed and still holds (<paramref name="held"/>)
-    /// is published as held, its bytes neither read nor parsed.
+    /// in the table and is tried again after a pause that doubles with each failure (200 ms to 30 s), while the rows behind it go
+    /// on. A message this process committed and still holds (<paramref name="held"/>) is published as held, its bytes neither read
+    /// nor parsed.
     /// </summary>
     public static async Task<OutboxRound> PublishNextAsync(NpgsqlConnection connection, IBus bus, int limit,
         IReadOnlyDictionary<Guid, object> held, CancellationToken ct)
@@ -62,7 +64,7 @@ public static class RecordedOutbox
         var rows = new List<(Guid Id, Type Type, byte[]? Body, string? TraceParent)>();
         await using (var select = new NpgsqlCommand($"""
                          SELECT message_id, message_type, CASE WHEN message_id = ANY($2) THEN NULL ELSE body END, traceparent FROM {Table}
-                         WHERE message_type = ANY($3) ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+                         WHERE message_type = ANY($3) AND not_before <= now() ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
                          """, connection, transaction)
                      { Parameters = { new() { Value = limit }, new() { Value = held.Keys.ToArray() }, new() { Value = Types.Keys.ToArray() } } })
         await using (var reader = await select.ExecuteReaderAsync(ct))
@@ -95,6 +97,14 @@ public static class RecordedOutbox
         await using (var delete = new NpgsqlCommand($"DELETE FROM {Table} WHERE message_id = ANY($1)", connection, transaction)
                      { Parameters = { new() { Value = published.ToArray() } } })
             await delete.ExecuteNonQueryAsync(ct);
+        var failed = rows.Select(r => r.Id).Except(published).ToArray();
+        if (failed.Length > 0)
+            await using (var later = new NpgsqlCommand($"""
+                             UPDATE {Table} SET attempts = attempts + 1,
+                                 not_before = now() + least(interval '30 seconds', interval '200 milliseconds' * power(2, least(attempts, 10)))
+                             WHERE message_id = ANY($1)
+                             """, connection, transaction) { Parameters = { new() { Value = failed } } })
+                await later.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
         return new OutboxRound([.. published], [.. rows.Select(r => r.Id)], failure);
     }
@@ -105,8 +115,8 @@ public sealed record OutboxRound(IReadOnlyList<Guid> Published, IReadOnlyList<Gu
 
 /// <summary>
 /// Runs <see cref="RecordedOutbox.PublishNextAsync"/>: at once when this replica's ingestion commits (<see cref="Committed"/>), else every
-/// quarter second (rows another replica committed, or left by a crash). A broker or database outage is retried with growing pauses
-/// up to 30 s; nothing is dropped. Off with <c>Vendor:Outbox:Daemon=Disabled</c>, like the Marten outbox (tests stop both that way).
+/// quarter second (rows another replica committed, left by a crash, or due again after a failed publish). A message that could not be
+/// published waits out its own pause; a database outage pauses the whole loop, growing up to 30 s; nothing is dropped. Off with <c>Vendor:Outbox:Daemon=Disabled</c>, like the Marten outbox (tests stop both that way).
 /// </summary>
 public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServiceProvider services, IConfiguration configuration,
     ILogger<RecordedOutboxPublisher> logger) : BackgroundService
@@ -153,9 +163,11 @@ public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServicePr
                     if (round.Taken.Count < BatchSize)
                         foreach (var id in held.Keys.Except(round.Taken)) _held.TryRemove(id, out _);
                 }
-                while (round.Failure is null && round.Published.Count == BatchSize && !stoppingToken.IsCancellationRequested);
+                while (round.Taken.Count == BatchSize && !stoppingToken.IsCancellationRequested);
+                // Each failed row waits out its own pause (not_before); the rows behind it are not held up.
                 if (round.Failure is not null)
-                    throw new InvalidOperationException($"{round.Taken.Count - round.Published.Count} of {round.Taken.Count} messages were not published; they stay queued.", round.Failure);
+                    logger.LogWarning(round.Failure, "{Failed} of {Taken} outbox messages were not published; they stay queued and are tried again",
+                        round.Taken.Count - round.Published.Count, round.Taken.Count);
                 retry = TimeSpan.Zero;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
