@@ -28,9 +28,9 @@ builder.Services.AddSingleton<RecordedOutboxPublisher>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordedOutboxPublisher>());
 
 var app = builder.Build();
-await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "agreements-ledger", ConversationLedger.CreateTables);
+await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "agreements-ledger",
+    ConversationLedger.CreateTables + RecordedOutbox.CreateTables);
 await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "agreements-webhooks", WebhookDeliveries.CreateTables);
-await PlainTables.EnsureAsync(builder.Configuration.ConnectionString("Postgres"), "agreements-outbox", RecordedOutbox.CreateTables);
 app.MapServiceDefaults();
 app.MapStores();
 app.MapContracts();

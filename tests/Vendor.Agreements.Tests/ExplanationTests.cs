@@ -53,7 +53,7 @@ public class ExplanationTests
             return IngestionModule.Measure(store, null, conversation, null) with { Revision = revision };
         }
 
-        var slots = IngestionModule.ArrivalSlots(store,
+        var slots = IngestionModule.ArrivalSlots(
         [
             Row("2026-11-02T10:00:00", "2026-11-02T10:01:00"),
             Row("2026-11-02T10:04:59", "2026-11-02T10:05:29"), // same slot as 10:00

@@ -12,6 +12,9 @@ public sealed record LedgerRow(RecordedConversation Conversation, DateOnly Local
 {
     /// <summary>Set when the row was just measured (not when loaded).</summary>
     public ConversationFacts? Facts { get; init; }
+
+    /// <summary>The first message on the store's wall clock; set when the row was just measured (not when loaded).</summary>
+    public DateTimeOffset? LocalStart { get; init; }
 }
 
 /// <summary>

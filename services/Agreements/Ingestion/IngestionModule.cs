@@ -70,7 +70,7 @@ public static class IngestionModule
                 var onboarded = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
                 if (onboarded is null) return StoresModule.NotOnboarded(storeId);
                 var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-                return TypedResults.Ok(await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), ct, outbox));
+                return TypedResults.Ok(await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), outbox, ct));
             })
             .RequireCaller(Roles.Ops, Roles.Ingest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
@@ -89,7 +89,7 @@ public static class IngestionModule
             .Problem(413, ProblemCatalogue.TooManyConversations);
 
     public static async Task<IngestAnswer> Ingest(IDocumentSession session, Store store, ServiceContract? contract,
-        IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, CancellationToken ct, RecordedOutboxPublisher? outbox = null)
+        IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, RecordedOutboxPublisher outbox, CancellationToken ct)
     {
         var results = new IngestResult[inputs.Count];
         var incoming = new Dictionary<string, (RecordedConversation Conversation, List<int> Positions)>();
@@ -146,23 +146,21 @@ public static class IngestionModule
         await ConversationLedger.WriteAsync(session, store.StoreId, rows, now, ct);
         await ConversationLedger.AddToRollupsAsync(session, store.StoreId, deltas, ct);
         await ConversationLedger.AlignReviewDaysAsync(session, store.StoreId, movedDays, ct);
-        var message = recorded.Count > 0 ? new Contracts.ConversationsRecordedV2(store.StoreId, recorded) : null;
-        var arrivals = new Contracts.ConversationArrivals(store.StoreId, ArrivalSlots(store, rows));
-        var (messageId, arrivalsId) = (Guid.CreateVersion7(now), Guid.CreateVersion7(now));
-        if (message is not null)
+        // What the request publishes: the conversations for Quality and, when some are new, their arrivals for Staffing.
+        var outgoing = new List<(Guid Id, object Message)>();
+        if (recorded.Count > 0)
         {
-            RecordedOutbox.Enqueue(session, store.StoreId, message, messageId);
-            if (arrivals.Slots.Count > 0) RecordedOutbox.Enqueue(session, store.StoreId, arrivals, arrivalsId);
+            outgoing.Add((Guid.CreateVersion7(now), new Contracts.ConversationsRecordedV2(store.StoreId, recorded)));
+            if (ArrivalSlots(rows) is { Count: > 0 } slots)
+                outgoing.Add((Guid.CreateVersion7(now), new Contracts.ConversationArrivals(store.StoreId, slots)));
+            foreach (var (id, message) in outgoing) RecordedOutbox.Enqueue(session, store.StoreId, message, id);
             await SlaWatch.CheckCurrentMonthAsync(session, store, contract, now, ct);
         }
         await session.SaveChangesAsync(ct);
         // Per store: a vendor serves tens to hundreds of stores, and ops watch each one's feed.
-        if (message is not null)
-        {
+        if (recorded.Count > 0)
             VendorMetrics.ConversationsIngested.Add(recorded.Count, new KeyValuePair<string, object?>("store", store.StoreId));
-            outbox?.Committed(messageId, message);
-            if (arrivals.Slots.Count > 0) outbox?.Committed(arrivalsId, arrivals);
-        }
+        foreach (var (id, message) in outgoing) outbox.Committed(id, message);
 
         return new IngestAnswer(results.Count(r => r.Status == "accepted"), results.Count(r => r.Status == "updated"),
             results.Count(r => r.Status == "unchanged"), results.Count(r => r.Status == "rejected"), results);
@@ -175,12 +173,13 @@ public static class IngestionModule
     public static LedgerRow Measure(Store store, ServiceContract? contract, RecordedConversation conversation, LedgerRow? before)
     {
         var calendar = store.CalendarAt(conversation.StartedAt);
-        var localDate = calendar.LocalDate(conversation.StartedAt);
+        var localStart = calendar.Local(conversation.StartedAt);
+        var localDate = DateOnly.FromDateTime(localStart.DateTime);
         var attribution = contract?.TermsOn(localDate)?.AttributionHours ?? ContractDecisions.DefaultAttributionHours;
         var facts = ConversationMetrics.Compute(conversation.ForMetrics(), calendar, conversation.OrderPaidAt, attribution);
         var counts = DailyCounts.Of(facts, conversation.Resolved ?? false, conversation.Rating, conversation.Kind == "presales")
             with { QcCount = before?.Counts.QcCount ?? 0, QcSum = before?.Counts.QcSum ?? 0 };
-        return new LedgerRow(conversation, localDate, counts, (before?.Revision ?? 0) + 1) { Facts = facts };
+        return new LedgerRow(conversation, localDate, counts, (before?.Revision ?? 0) + 1) { Facts = facts, LocalStart = localStart };
     }
 
     public const int ArrivalSlotMinutes = 5;
@@ -189,13 +188,13 @@ public static class IngestionModule
     /// Staffing's demand from this request: conversations recorded for the first time, by store-local date and 5-minute slot of their
     /// first message, with handle time (first to last message) where there is one. Later revisions add messages, not arrivals.
     /// </summary>
-    public static IReadOnlyList<Contracts.ArrivalSlot> ArrivalSlots(Store store, IEnumerable<LedgerRow> rows)
+    public static IReadOnlyList<Contracts.ArrivalSlot> ArrivalSlots(IEnumerable<LedgerRow> measured)
     {
         var slots = new Dictionary<(DateOnly Date, int Minute), Contracts.ArrivalSlot>();
-        foreach (var row in rows.Where(r => r.Revision == 1))
+        foreach (var row in measured.Where(r => r.Revision == 1))
         {
             var c = row.Conversation;
-            var local = store.CalendarAt(c.StartedAt).Local(c.StartedAt);
+            var local = row.LocalStart!.Value;
             var key = (row.LocalDate, (local.Hour * 60 + local.Minute) / ArrivalSlotMinutes * ArrivalSlotMinutes);
             var handle = (c.Messages[^1].At - c.StartedAt).TotalSeconds;
             var slot = slots.GetValueOrDefault(key) ?? new Contracts.ArrivalSlot(key.Item1, key.Item2, 0, 0, 0);

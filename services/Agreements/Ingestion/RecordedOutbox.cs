@@ -28,9 +28,12 @@ public static class RecordedOutbox
             position bigserial PRIMARY KEY, message_id uuid NOT NULL UNIQUE, message_type text NOT NULL, store_id text NOT NULL,
             traceparent text NULL, body bytea NOT NULL,
             attempts int NOT NULL DEFAULT 0, not_before timestamptz NOT NULL DEFAULT now());
-        -- lz4 where the server has it (a build without lz4 refuses the method; pglz, the fallback, is far slower on 250 KB).
+        -- lz4 where the server has it (a build without lz4 refuses the method; pglz, the fallback, is far slower on 250 KB). Set once:
+        -- the ALTER locks the table, which replicas publishing from it would wait for at every start.
         DO $lz4$ BEGIN
-            ALTER TABLE {Table} ALTER COLUMN body SET COMPRESSION lz4;
+            IF (SELECT attcompression FROM pg_attribute WHERE attrelid = '{Table}'::regclass AND attname = 'body') IS DISTINCT FROM 'l' THEN
+                ALTER TABLE {Table} ALTER COLUMN body SET COMPRESSION lz4;
+            END IF;
         EXCEPTION WHEN OTHERS THEN NULL;
         END $lz4$;
         """;
@@ -40,12 +43,13 @@ public static class RecordedOutbox
         new[] { typeof(Contracts.ConversationsRecordedV2), typeof(Contracts.ConversationArrivals) }.ToDictionary(t => t.Name);
 
     /// <summary>Queues the message in the session's transaction; it is published after the commit with <paramref name="messageId"/>.</summary>
-    public static void Enqueue<T>(IDocumentSession session, string storeId, T message, Guid messageId) where T : class
+    public static void Enqueue(IDocumentSession session, string storeId, object message, Guid messageId)
     {
-        if (!Types.ContainsKey(typeof(T).Name)) throw new ArgumentException($"{typeof(T).Name} is not published through this outbox.");
+        var type = message.GetType();
+        if (!Types.ContainsKey(type.Name)) throw new ArgumentException($"{type.Name} is not published through this outbox.");
         session.QueueSqlCommand($"INSERT INTO {Table} (message_id, message_type, store_id, traceparent, body) VALUES (?, ?, ?, NULLIF(?, ''), ?)",
-            messageId, typeof(T).Name, storeId, Activity.Current is { IdFormat: ActivityIdFormat.W3C } request ? request.Id! : "",
-            JsonSerializer.SerializeToUtf8Bytes(message, ConversationLedger.Json));
+            messageId, type.Name, storeId, Activity.Current is { IdFormat: ActivityIdFormat.W3C } request ? request.Id! : "",
+            JsonSerializer.SerializeToUtf8Bytes(message, type, ConversationLedger.Json));
     }
 
     /// <summary>
@@ -162,12 +166,12 @@ public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServicePr
                     // replica or an earlier poll, or another replica holds its row; it need not wait here.
                     if (round.Taken.Count < BatchSize)
                         foreach (var id in held.Keys.Except(round.Taken)) _held.TryRemove(id, out _);
+                    // Each failed row waits out its own pause (not_before); the rows behind it are not held up.
+                    if (round.Failure is not null)
+                        logger.LogWarning(round.Failure, "{Failed} of {Taken} outbox messages were not published; they stay queued and are tried again",
+                            round.Taken.Count - round.Published.Count, round.Taken.Count);
                 }
                 while (round.Taken.Count == BatchSize && !stoppingToken.IsCancellationRequested);
-                // Each failed row waits out its own pause (not_before); the rows behind it are not held up.
-                if (round.Failure is not null)
-                    logger.LogWarning(round.Failure, "{Failed} of {Taken} outbox messages were not published; they stay queued and are tried again",
-                        round.Taken.Count - round.Published.Count, round.Taken.Count);
                 retry = TimeSpan.Zero;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -181,7 +185,7 @@ public sealed class RecordedOutboxPublisher(IDocumentStore documents, IServicePr
             }
             try
             {
-                // While retrying, pokes do not cut the pause short (ingestion goes on while the broker is down).
+                // While the database is out of reach, pokes do not cut the pause short.
                 if (retry > TimeSpan.Zero) await Task.Delay(retry, stoppingToken);
                 else await _wake.WaitAsync(Poll, stoppingToken);
             }

@@ -35,9 +35,9 @@ public sealed record ServiceCalendar(
         AlwaysOpenByZone.GetOrAdd(timeZone, zone =>
             new(zone, [new HoursBlock(TimeOnly.MinValue, TimeOnly.MinValue)], EveryDay, [], [], DefaultSlowThresholdSeconds));
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ServiceCalendar> AlwaysOpenByZone = new();
+    private static readonly ConcurrentDictionary<string, ServiceCalendar> AlwaysOpenByZone = new();
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo> Zones = new();
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new();
 
     // Looked up once per zone: the hot path measures every turn of thousands of conversations a second.
     private TimeZoneInfo Zone => Zones.GetOrAdd(TimeZone, TimeZoneInfo.FindSystemTimeZoneById);
