@@ -49,6 +49,13 @@ public static class ConversationLedger
         -- the filters are key columns, checked inside the index, so a page touches about one heap page per conversation it returns
         -- whatever the period (EXPLAIN (ANALYZE, BUFFERS), 200,000 conversations of a store over 90 days: 500-1,800 buffers a page
         -- of 500, from a month unfiltered to one day of unresolved).
+        -- No statistics on the body: no query filters on it, and ANALYZE sorting 30,000 sampled jsonb bodies (compareJsonbContainers) was
+        -- 7 % of PostgreSQL's CPU under ./vendor bench ingest (perf). Set once: the ALTER locks the table.
+        DO $stats$ BEGIN
+            IF (SELECT attstattarget FROM pg_attribute WHERE attrelid = '{Schema}.conversations'::regclass AND attname = 'body') IS DISTINCT FROM 0 THEN
+                ALTER TABLE {Schema}.conversations ALTER COLUMN body SET STATISTICS 0;
+            END IF;
+        END $stats$;
         DROP INDEX IF EXISTS {Schema}.conversations_listed;
         DROP INDEX IF EXISTS {Schema}.conversations_unsatisfied;
         CREATE INDEX IF NOT EXISTS conversations_listed_v2 ON {Schema}.conversations
@@ -129,7 +136,8 @@ public static class ConversationLedger
             await import.WriteAsync(c.StartedAt, NpgsqlDbType.TimestampTz, ct);
             await import.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
             await import.WriteAsync(c.Kind, NpgsqlDbType.Text, ct);
-            await import.WriteAsync(JsonSerializer.Serialize(c, Json), NpgsqlDbType.Jsonb, ct);
+            // UTF-8 as PostgreSQL takes it: a string would be encoded to UTF-16 by the serializer and back to UTF-8 by Npgsql.
+            await import.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(c, Json), NpgsqlDbType.Jsonb, ct);
             await import.WriteAsync(row.Revision, NpgsqlDbType.Integer, ct);
             await import.WriteAsync(updatedAt, NpgsqlDbType.TimestampTz, ct);
             foreach (var value in row.Counts.Values())
