@@ -81,25 +81,11 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>
-    /// The connection string for the event store and the plain tables beside it, with Npgsql's automatic preparation on unless the
-    /// operator chose a value: every request runs the same few statements, and parsing and planning them again each time was 9 % of
-    /// PostgreSQL's CPU under ./vendor bench ingest (perf). A statement used twice on a connection is prepared there.
-    /// </summary>
-    public static string AutoPrepared(string postgres)
-    {
-        var settings = new NpgsqlConnectionStringBuilder(postgres);
-        if (settings.MaxAutoPrepare > 0 || postgres.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)) return postgres;
-        settings.MaxAutoPrepare = 64;
-        settings.AutoPrepareMinUsages = 2;
-        return settings.ConnectionString;
-    }
-
     private static void AddEventStore(this WebApplicationBuilder builder, ServiceSetup setup, string postgres)
     {
         var marten = builder.Services.AddMarten(options =>
             {
-                options.Connection(AutoPrepared(postgres));
+                options.Connection(postgres);
                 options.DatabaseSchemaName = setup.Schema;
                 options.AutoCreateSchemaObjects = AutoCreate.None;
                 options.Events.StreamIdentity = StreamIdentity.AsString;

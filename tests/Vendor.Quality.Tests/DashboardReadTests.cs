@@ -89,7 +89,9 @@ public class DashboardReadApiTests(ServiceFixture<QualityApi> fixture) : IClassF
     {
         var agentId = await Hire($"t-{Guid.NewGuid():N}"[..10], new DateOnly(2026, 1, 1));
         var ops = _host.OpsClient();
-        var tiers = await ops.GetFromJsonAsync<JsonElement>("/api/quality/tiers");
+        // The agent's Quality record comes from its own consumer of AgentHired, not the training plan's: wait for it too.
+        var tiers = await Eventually.Until(() => ops.GetFromJsonAsync<JsonElement>("/api/quality/tiers"),
+            t => t.GetProperty("agents").EnumerateArray().Any(a => a.GetProperty("agentId").GetString() == agentId), what: "the agent in the tiers");
         Assert.Equal(["probation", "iron", "bronze", "silver", "gold"], tiers.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("tier").GetString()));
         var agents = tiers.GetProperty("agents").EnumerateArray().ToList();
         Assert.Equal(agents.Count, tiers.GetProperty("tiers").EnumerateArray().Sum(t => t.GetProperty("count").GetInt32()));
