@@ -29,6 +29,43 @@ public class MergeAndCreditEdgeTests
     }
 
     [Fact]
+    public void Messages_are_stored_in_time_order_and_those_of_the_same_instant_in_the_order_posted()
+    {
+        ConversationInput Posted(params (string At, string From, string Text)[] messages) =>
+            new("c1", "chat", "presales", [.. messages.Select(m => new MessageInput(m.At, m.From, m.From == "agent" ? "a1" : null, m.Text))],
+                null, null, null);
+
+        var shuffled = ConversationRules.Validate(Posted(("2026-11-02T09:00:10+08:00", "agent", "b"), ("2026-11-02T09:00:00+08:00", "customer", "a"),
+            ("2026-11-02T09:00:10+08:00", "customer", "c"), ("2026-11-02T01:00:10Z", "system", "d"))).Conversation!;
+        Assert.Equal(["a", "b", "c", "d"], shuffled.Messages.Select(m => m.Text));
+        Assert.Equal(T, shuffled.StartedAt);
+
+        var inOrder = ConversationRules.Validate(Posted(("2026-11-02T09:00:00+08:00", "customer", "a"), ("2026-11-02T09:00:00+08:00", "bot", "b"),
+            ("2026-11-02T09:01:00+08:00", "agent", "c"))).Conversation!;
+        Assert.Equal(["a", "b", "c"], inOrder.Messages.Select(m => m.Text));
+
+        var tooLong = ConversationRules.Validate(Posted(("2026-11-02T09:00:00+08:00", "customer", "a"), ("2026-12-04T09:00:00+08:00", "agent", "b")));
+        Assert.Null(tooLong.Conversation);
+        Assert.Contains("messages", tooLong.Errors.Keys);
+    }
+
+    [Fact]
+    public void The_stored_body_leaves_out_nulls_and_what_the_messages_give_and_reads_back_the_same()
+    {
+        var conversation = Copy(10, resolved: null, rating: null);
+
+        var body = System.Text.Json.JsonSerializer.Serialize(conversation, ConversationLedger.Json);
+
+        Assert.DoesNotContain("null", body);
+        Assert.DoesNotContain("agentIds", body);
+        Assert.DoesNotContain("startedAt", body);
+        var read = System.Text.Json.JsonSerializer.Deserialize<RecordedConversation>(body, ConversationLedger.Json)!;
+        Assert.True(read.Same(conversation));
+        Assert.Equal(["a1"], read.AgentIds);
+        Assert.Equal(T, read.StartedAt);
+    }
+
+    [Fact]
     public void A_miss_by_less_than_the_rounding_still_costs_its_credit()
     {
         // missedRate 0.050004 against 0.05: shown as 0.05, but missed.

@@ -13,7 +13,9 @@ namespace Vendor.Ops.Tests;
 /// </summary>
 public class ReplayKillTests(ITestOutputHelper output)
 {
-    private const int Messages = 5000;
+    // Enough that the tool is still moving them when the test, polling every 50 ms, sees the first 300 arrive: with 5,000 a fast run
+    // once moved them all between two polls ("ended by itself before it was killed").
+    private const int Messages = 20_000;
 
     [Fact]
     public async Task Killing_the_tool_mid_replay_loses_nothing_and_a_second_run_finishes()

@@ -24,9 +24,16 @@ public sealed record LedgerRow(RecordedConversation Conversation, DateOnly Local
 public static class ConversationLedger
 {
     public const string Schema = "agreements";
-    /// <summary>The ledger's and the ingestion API's JSON shape (web defaults: camelCase).</summary>
-    /// <summary>Chinese text is stored as UTF-8, not as \uXXXX escapes (half the size, and cheaper for PostgreSQL to parse).</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>
+    /// The ledger's and the ingestion API's JSON shape (web defaults: camelCase). Chinese text is stored as UTF-8, not as \uXXXX escapes
+    /// (half the size, and cheaper for PostgreSQL to parse); nulls are left out of what is written (the ledger body, the outbox rows), as
+    /// an absent field reads back as null and most messages have no agentId.
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
     private static readonly string CountColumns = string.Join(", ", DailyCounts.Columns);
 
     public static readonly string CreateTables = $"""

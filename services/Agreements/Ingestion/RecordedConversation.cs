@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Vendor.ServiceDefaults.OpenApi;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Vendor.Agreements.Sla;
 
@@ -44,8 +45,11 @@ public sealed record StoredMessage(DateTimeOffset At, string From, string? Agent
 public sealed record RecordedConversation(string ConversationId, string Channel, string Kind, IReadOnlyList<StoredMessage> Messages,
     bool? Resolved, string? Rating, DateTimeOffset? OrderPaidAt)
 {
+    // Derived from the messages: not stored with them (the ledger body would carry a copy, computed at every write).
+    [JsonIgnore]
     public DateTimeOffset StartedAt => Messages[0].At;
 
+    [JsonIgnore]
     public IReadOnlyList<string> AgentIds =>
         Messages.Where(m => m.From == "agent" && m.AgentId is not null).Select(m => m.AgentId!).Distinct().Order().ToList();
 
@@ -102,20 +106,25 @@ public static partial class ConversationRules
             else Add("orderPaidAt", TimestampRule);
         }
 
-        var messages = new List<StoredMessage>();
+        var messages = new List<StoredMessage>(input.Messages?.Count ?? 0);
+        DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
         if (input.Messages is not { Count: > 0 and <= MaxMessages })
             Add("messages", $"Required: 1 to {MaxMessages} messages.");
         else
-            foreach (var (m, i) in input.Messages.Select((m, i) => (m ?? new MessageInput(null, null, null, null), i)))
+            for (var i = 0; i < input.Messages.Count; i++)
             {
+                var m = input.Messages[i] ?? new MessageInput(null, null, null, null);
                 var at = m.At is null ? null : Timestamp(m.At);
+                var knownSender = m.From is not null && Senders.Contains(m.From);
                 if (at is null) Add($"messages[{i}].at", TimestampRule);
-                if (m.From is null || !Senders.Contains(m.From)) Add($"messages[{i}].from", "customer, agent, bot or system.");
+                if (!knownSender) Add($"messages[{i}].from", "customer, agent, bot or system.");
                 if (m.AgentId is { Length: > 128 }) Add($"messages[{i}].agentId", "At most 128 characters.");
-                if (at is { } a && m.From is not null && Senders.Contains(m.From))
-                    messages.Add(new StoredMessage(a.ToUniversalTime(), m.From, m.From == "agent" ? m.AgentId : null, m.Text));
+                if (at is not { } a || !knownSender) continue;
+                messages.Add(new StoredMessage(a.ToUniversalTime(), m.From!, m.From == "agent" ? m.AgentId : null, m.Text));
+                if (a < first) first = a;
+                if (a > last) last = a;
             }
-        if (messages.Count > 0 && messages.Max(m => m.At) - messages.Min(m => m.At) > MaxSpan)
+        if (messages.Count > 0 && last - first > MaxSpan)
             Add("messages", $"A conversation's messages span at most {MaxSpan.TotalDays:0} days.");
         if (errors.Count > 0) return (null, errors);
 
@@ -136,8 +145,15 @@ public static partial class ConversationRules
             newer.Resolved ?? older.Resolved, newer.Rating ?? older.Rating, newer.OrderPaidAt ?? older.OrderPaidAt);
     }
 
-    private static List<StoredMessage> InTimeOrder(IEnumerable<StoredMessage> messages) =>
-        messages.Select((m, i) => (m, i)).OrderBy(x => x.m.At).ThenBy(x => x.i).Select(x => x.m).ToList();
+    /// <summary>By time, messages of the same instant in the order given (a stable sort); exported chats usually come in order already.</summary>
+    private static List<StoredMessage> InTimeOrder(IEnumerable<StoredMessage> messages)
+    {
+        var list = messages as List<StoredMessage> ?? [.. messages];
+        for (var i = 1; i < list.Count; i++)
+            if (list[i].At < list[i - 1].At)
+                return list.Select((m, n) => (m, n)).OrderBy(x => x.m.At).ThenBy(x => x.n).Select(x => x.m).ToList();
+        return list;
+    }
 
     private static DateTimeOffset? Timestamp(string text) =>
         TimestampPattern().IsMatch(text)
