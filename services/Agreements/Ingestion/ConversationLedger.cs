@@ -15,6 +15,9 @@ public sealed record LedgerRow(RecordedConversation Conversation, DateOnly Local
 
     /// <summary>The first message on the store's wall clock; set when the row was just measured (not when loaded).</summary>
     public DateTimeOffset? LocalStart { get; init; }
+
+    /// <summary>The conversation as the ledger stores it (UTF-8 JSON), when serialized ahead of the write.</summary>
+    public byte[]? Body { get; init; }
 }
 
 /// <summary>
@@ -144,7 +147,7 @@ public static class ConversationLedger
             await import.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
             await import.WriteAsync(c.Kind, NpgsqlDbType.Text, ct);
             // UTF-8 as PostgreSQL takes it: a string would be encoded to UTF-16 by the serializer and back to UTF-8 by Npgsql.
-            await import.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(c, Json), NpgsqlDbType.Jsonb, ct);
+            await import.WriteAsync(row.Body ?? JsonSerializer.SerializeToUtf8Bytes(c, Json), NpgsqlDbType.Jsonb, ct);
             await import.WriteAsync(row.Revision, NpgsqlDbType.Integer, ct);
             await import.WriteAsync(updatedAt, NpgsqlDbType.TimestampTz, ct);
             foreach (var value in row.Counts.Values())

@@ -107,6 +107,12 @@ public static class IngestionModule
                 : (conversation, [i]);
         }
 
+        // Measured and serialized before the store's lock, as if new (nearly every conversation is): the lock, which queues the
+        // store's other requests, is then held only for what needs the stored rows. A re-post is measured again once merged.
+        var asNew = new Dictionary<string, LedgerRow>(incoming.Count);
+        foreach (var (id, (conversation, _)) in incoming)
+            asNew[id] = Measure(store, contract, conversation, null) with { Body = JsonSerializer.SerializeToUtf8Bytes(conversation, ConversationLedger.Json) };
+
         await session.BeginTransactionAsync(ct);
         // One writer per store at a time (ingestion and QC reviews): a re-post's merge and its rollup delta see the latest row.
         await ConversationLedger.LockStoreAsync(session, store.StoreId, ct);
@@ -127,7 +133,7 @@ public static class IngestionModule
             else
             {
                 status = before is null ? "accepted" : "updated";
-                var row = Measure(store, contract, merged, before);
+                var row = before is null ? asNew[id] : Measure(store, contract, merged, before);
                 // Reviews that arrived before the conversation move from their fallback days onto the conversation's day.
                 foreach (var (day, count, sum) in orphanReviews.GetValueOrDefault(id) ?? [])
                 {
