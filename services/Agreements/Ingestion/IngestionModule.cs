@@ -54,7 +54,7 @@ public static class IngestionModule
                 IngestRequest? body;
                 try
                 {
-                    body = await JsonSerializer.DeserializeAsync<IngestRequest>(request.Body, ConversationLedger.Json, ct);
+                    body = await ReadAsync(request, ct);
                 }
                 catch (JsonException e)
                 {
@@ -87,6 +87,36 @@ public static class IngestionModule
             .Produces<IngestAnswer>(200)
             .ProducesValidationProblem().Problem(400, ProblemCatalogue.BadRequest).Problem(404, ProblemCatalogue.StoreNotOnboarded)
             .Problem(413, ProblemCatalogue.TooManyConversations);
+
+    /// <summary>
+    /// The body buffered whole (at most <see cref="MaxRequestBytes"/>, which Kestrel enforces while it is read), then parsed in one
+    /// pass over contiguous bytes: parsed from the stream as it arrives, the serializer takes its resumable path, which suspends and
+    /// resumes its converters at every buffer boundary (ReadConstructorArgumentsWithContinuation in the profile).
+    /// </summary>
+    private static async Task<IngestRequest?> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(ct);
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                var length = (int)read.Buffer.Length;
+                var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+                try
+                {
+                    System.Buffers.BuffersExtensions.CopyTo(read.Buffer, bytes);
+                    return JsonSerializer.Deserialize<IngestRequest>(bytes.AsSpan(0, length), ConversationLedger.Json);
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+                    reader.AdvanceTo(read.Buffer.End);
+                }
+            }
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
 
     public static async Task<IngestAnswer> Ingest(IDocumentSession session, Store store, ServiceContract? contract,
         IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, RecordedOutboxPublisher outbox, CancellationToken ct)
