@@ -68,6 +68,7 @@ public class AgreementsApiTests(ServiceFixture<AgreementsApi> fixture) : IClassF
     [InlineData("POST", "/conversations", """{"conversations":[{"conversationId":"n2","channel":"chat","kind":"presales","messages":[{"at":"9999-12-31T23:59:59+14:00","from":"customer"}]}]}""", 200)]
     [InlineData("POST", "/conversations", """{"conversations":"all of them"}""", 400)]
     [InlineData("POST", "/conversations", """{"conversations":[{"conversationId":"n3","resolved":"yes"}]}""", 400)]
+    [InlineData("POST", "/conversations", "\uFEFF{\"conversations\":[{\"conversationId\":\"n5\",\"channel\":\"chat\",\"kind\":\"presales\",\"messages\":[{\"at\":\"2026-11-02T09:00:05+08:00\",\"from\":\"bot\"}]},null]}", 200)]
     [InlineData("POST", "/conversations", "", 400)]
     [InlineData("POST", "/conversations", """{"conversations":[]} {"conversations":[]}""", 400)]
     [InlineData("POST", "/conversations", """{"conversations":[{"conversationId":"n4",""", 400)]

@@ -99,14 +99,18 @@ public static class IngestionModule
         while (true)
         {
             var read = await reader.ReadAsync(ct);
-            if (read.IsCompleted || read.IsCanceled)
+            if (read.IsCanceled) throw new OperationCanceledException(ct);
+            if (read.IsCompleted)
             {
                 var length = (int)read.Buffer.Length;
                 var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
                 try
                 {
                     System.Buffers.BuffersExtensions.CopyTo(read.Buffer, bytes);
-                    return JsonSerializer.Deserialize<IngestRequest>(bytes.AsSpan(0, length), ConversationLedger.Json);
+                    var json = bytes.AsSpan(0, length);
+                    // A file saved with a byte-order mark was accepted by the stream parser, which skips one; so is it here.
+                    if (json.StartsWith("\uFEFF"u8)) json = json[3..];
+                    return JsonSerializer.Deserialize<IngestRequest>(json, ConversationLedger.Json);
                 }
                 finally
                 {

@@ -106,7 +106,7 @@ public static partial class ConversationRules
             else Add("orderPaidAt", TimestampRule);
         }
 
-        var messages = new List<StoredMessage>(input.Messages?.Count ?? 0);
+        var messages = new List<StoredMessage>(Math.Min(input.Messages?.Count ?? 0, MaxMessages));
         DateTimeOffset first = DateTimeOffset.MaxValue, last = DateTimeOffset.MinValue;
         if (input.Messages is not { Count: > 0 and <= MaxMessages })
             Add("messages", $"Required: 1 to {MaxMessages} messages.");
