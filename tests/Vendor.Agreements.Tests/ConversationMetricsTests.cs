@@ -227,5 +227,4 @@ public class CustomerTextTests
         Assert.Equal(999, cut.Length); // the emoji's surrogate pair would straddle the limit: left out whole
         Assert.Equal(1_000, Ingestion.IngestionModule.CustomerText([M("customer", new string('a', 1_500))])!.Length);
     }
-
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.ComponentModel;
 using Vendor.ServiceDefaults.OpenApi;
 using System.Text.Json;
@@ -103,10 +104,10 @@ public static class IngestionModule
             if (read.IsCompleted)
             {
                 var length = (int)read.Buffer.Length;
-                var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+                var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
                 try
                 {
-                    System.Buffers.BuffersExtensions.CopyTo(read.Buffer, bytes);
+                    read.Buffer.CopyTo(bytes);
                     var json = bytes.AsSpan(0, length);
                     // A file saved with a byte-order mark was accepted by the stream parser, which skips one; so is it here.
                     if (json.StartsWith("\uFEFF"u8)) json = json[3..];
@@ -114,7 +115,7 @@ public static class IngestionModule
                 }
                 finally
                 {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+                    ArrayPool<byte>.Shared.Return(bytes);
                     reader.AdvanceTo(read.Buffer.End);
                 }
             }
