@@ -15,6 +15,10 @@ public static class VendorMetrics
     public static readonly Counter<long> ConversationsIngested = Meter.CreateCounter<long>("vendor.conversations.ingested", "{conversation}",
         "Conversations stored by ingestion (new or updated), counted on commit.");
 
+    /// <summary>Ingest requests of one store that collided with another on the same new conversation and were done again alone.</summary>
+    public static readonly Counter<long> IngestCollisions = Meter.CreateCounter<long>("vendor.ingest.collisions", "{request}",
+        "Ingest requests rolled back after colliding with a concurrent one on the same store, and retried.");
+
     /// <summary>From a message's sending to its consumer's commit, per message type.</summary>
     public static readonly Histogram<double> ConsumerLag = Meter.CreateHistogram<double>("vendor.consumer.lag", "s",
         "Seconds from an integration event's sending to its consumer's committed effect.");

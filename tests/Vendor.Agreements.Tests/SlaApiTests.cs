@@ -208,6 +208,38 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
         Assert.Equal(90, await QcScore("sla-early-qc"));
     }
 
+    [Fact]
+    public async Task Concurrent_posts_to_one_store_count_each_conversation_once_and_merge_every_message()
+    {
+        await Onboard("sla-parallel", withContract: false);
+        // Twelve requests at once, each with the same 30 conversations (new to the store) and one customer message of its own on each:
+        // they insert the same rows side by side, so most collide and are done again, merging into what the others stored.
+        const int requests = 12, conversations = 30;
+        var start = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.FromHours(8));
+        var answers = await Task.WhenAll(Enumerable.Range(0, requests).Select(async r =>
+        {
+            var body = Enumerable.Range(0, conversations).Select(c => Conversation($"p{c}", 20 + c,
+                extraCustomerMessagesAt: [start.AddMinutes(5 + r).ToString("o")])).ToArray();
+            var response = await _ops.PostAsJsonAsync("/api/sla/stores/sla-parallel/conversations", new { conversations = body });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }));
+
+        // Each conversation was new to exactly one request; every other request merged its message into it.
+        Assert.Equal(conversations, answers.Sum(a => a.GetProperty("accepted").GetInt32()));
+        Assert.Equal((requests - 1) * conversations, answers.Sum(a => a.GetProperty("updated").GetInt32()));
+        var sla = await _ops.GetFromJsonAsync<JsonElement>("/api/sla/stores/sla-parallel/sla?from=2026-11-01&to=2026-11-30");
+        Assert.Equal(conversations, sla.GetProperty("conversations").GetInt64());
+        Assert.Equal(Enumerable.Range(0, conversations).Average(c => 20.0 + c), Metric(sla, "firstResponseSeconds").GetProperty("actual").GetDouble(), 3);
+        var store = agreements.Host.Services.GetRequiredService<IDocumentStore>();
+        await using var session = store.QuerySession();
+        // bot, customer, agent and one customer message from each request.
+        var messages = await session.AdvancedSql.QueryAsync<int>(
+            "SELECT jsonb_array_length(body -> 'messages') FROM agreements.conversations WHERE store_id = 'sla-parallel'", CancellationToken.None);
+        Assert.Equal(conversations, messages.Count);
+        Assert.All(messages, count => Assert.Equal(3 + requests, count));
+    }
+
     private async Task<double?> QcScore(string storeId, string from = "2026-11-01", string to = "2026-11-30")
     {
         var sla = await _ops.GetFromJsonAsync<JsonElement>($"/api/sla/stores/{storeId}/sla?from={from}&to={to}");

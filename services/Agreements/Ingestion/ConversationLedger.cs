@@ -84,15 +84,17 @@ public static class ConversationLedger
     private static string ForEachId(string selectFromTable, string fence) =>
         $"unnest($2::text[]) AS wanted(id) CROSS JOIN LATERAL ({selectFromTable} WHERE store_id = $1 AND conversation_id = wanted.id {fence}) AS r";
 
+    /// <param name="forUpdate">Lock the rows found until the transaction ends (a writer that merges into them), taken in id order so
+    /// that two writers never lock the same rows in crossed order.</param>
     public static async Task<Dictionary<string, LedgerRow>> LoadAsync(IQuerySession session, string storeId,
-        IReadOnlyCollection<string> conversationIds, CancellationToken ct)
+        IReadOnlyCollection<string> conversationIds, CancellationToken ct, bool forUpdate = false)
     {
         var rows = new Dictionary<string, LedgerRow>();
         if (conversationIds.Count == 0) return rows;
         await using var command = new NpgsqlCommand(
-            $"SELECT r.* FROM {ForEachId($"SELECT body, local_date, revision, {CountColumns} FROM {Schema}.conversations", "LIMIT 1")}")
+            $"SELECT r.* FROM {ForEachId($"SELECT body, local_date, revision, {CountColumns} FROM {Schema}.conversations", forUpdate ? "LIMIT 1 FOR UPDATE" : "LIMIT 1")}")
         {
-            Parameters = { new() { Value = storeId }, new() { Value = conversationIds.ToArray() } },
+            Parameters = { new() { Value = storeId }, new() { Value = conversationIds.Order(StringComparer.Ordinal).ToArray() } },
         };
         await using var reader = await session.ExecuteReaderAsync(command, ct);
         while (await reader.ReadAsync(ct))
@@ -164,7 +166,8 @@ public static class ConversationLedger
         CancellationToken ct)
     {
         if (deltas.Count == 0) return;
-        var days = deltas.Keys.ToArray();
+        // Days in one order for every writer: concurrent ingests of a store lock the same rollup rows in the same order.
+        var days = deltas.Keys.Order().ToArray();
         var command = new NpgsqlCommand
         {
             // The same statement counts the store's ledger version up (one round trip; see ledger_versions).
@@ -245,8 +248,30 @@ public static class ConversationLedger
             new Dictionary<DateOnly, DailyCounts> { [day] = default(DailyCounts) with { QcCount = countDelta, QcSum = sumDelta } }, ct);
     }
 
+    /// <summary>The store's ingestion lock, exclusive: QC reviews, and an ingest retried after it collided with another.</summary>
     public static Task LockStoreAsync(IDocumentSession session, string storeId, CancellationToken ct) =>
-        session.HoldForTransactionAsync($"ingest:{storeId}", ct);
+        session.HoldForTransactionAsync(StoreLock(storeId), ct);
+
+    /// <summary>
+    /// The same lock shared: ingests of one store run side by side. What they touch in common is locked by row: conversations merged
+    /// into (FOR UPDATE, in id order), the store's rollup days (in date order) and its ledger version, so they queue only from the
+    /// rollups to their commit. Two that insert the same new conversation collide on the primary key; see <see cref="IsCollision"/>.
+    /// </summary>
+    public static Task ShareStoreLockAsync(IDocumentSession session, string storeId, CancellationToken ct) =>
+        session.HoldSharedForTransactionAsync(StoreLock(storeId), ct);
+
+    private static string StoreLock(string storeId) => $"ingest:{storeId}";
+
+    /// <summary>
+    /// A unique violation (another transaction inserted the same conversation first) or a deadlock between two writers of a store:
+    /// the transaction is rolled back and the work can be done again under the exclusive lock.
+    /// </summary>
+    public static bool IsCollision(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected }) return true;
+        return false;
+    }
 
     /// <summary>
     /// Reviews of conversations not stored when the reviews arrived, counted on their fallback days: (day, count, sum)

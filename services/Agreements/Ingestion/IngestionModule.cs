@@ -67,11 +67,23 @@ public static class IngestionModule
                     return Problems.Result(StatusCodes.Status413PayloadTooLarge, "Too many conversations",
                         $"At most {ConversationRules.MaxConversationsPerRequest} conversations a request; split the batch.", ProblemCatalogue.TooManyConversations);
 
-                await using var session = store.LightweightSession();
-                var onboarded = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
-                if (onboarded is null) return StoresModule.NotOnboarded(storeId);
-                var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
-                return TypedResults.Ok(await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), outbox, ct));
+                // Ingests of a store run side by side; one that collided with another (both inserted the same new conversation) is
+                // rolled back and done again alone, when it finds the other's rows and merges into them.
+                for (var alone = false; ; alone = true)
+                {
+                    await using var session = store.LightweightSession();
+                    var onboarded = await session.LoadAsync<Store>(Store.StreamKey(storeId), ct);
+                    if (onboarded is null) return StoresModule.NotOnboarded(storeId);
+                    var contract = await session.LoadAsync<ServiceContract>(ServiceContract.StreamKey(storeId), ct);
+                    try
+                    {
+                        return TypedResults.Ok(await Ingest(session, onboarded, contract, conversations, clock.GetUtcNow(), outbox, alone, ct));
+                    }
+                    catch (Exception e) when (!alone && ConversationLedger.IsCollision(e))
+                    {
+                        VendorMetrics.IngestCollisions.Add(1);
+                    }
+                }
             })
             .RequireCaller(Roles.Ops, Roles.Ingest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
@@ -124,7 +136,7 @@ public static class IngestionModule
     }
 
     public static async Task<IngestAnswer> Ingest(IDocumentSession session, Store store, ServiceContract? contract,
-        IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, RecordedOutboxPublisher outbox, CancellationToken ct)
+        IReadOnlyList<ConversationInput> inputs, DateTimeOffset now, RecordedOutboxPublisher outbox, bool alone, CancellationToken ct)
     {
         var results = new IngestResult[inputs.Count];
         var incoming = new Dictionary<string, (RecordedConversation Conversation, List<int> Positions)>();
@@ -149,9 +161,11 @@ public static class IngestionModule
             asNew[id] = Measure(store, contract, conversation, null) with { Body = JsonSerializer.SerializeToUtf8Bytes(conversation, ConversationLedger.Json) };
 
         await session.BeginTransactionAsync(ct);
-        // One writer per store at a time (ingestion and QC reviews): a re-post's merge and its rollup delta see the latest row.
-        await ConversationLedger.LockStoreAsync(session, store.StoreId, ct);
-        var existing = await ConversationLedger.LoadAsync(session, store.StoreId, incoming.Keys, ct);
+        // Never beside a QC review of the store (it takes the lock exclusively); beside other ingests unless retried alone. A re-post's
+        // merge and its rollup delta see the latest row: the rows merged into stay locked until the commit.
+        if (alone) await ConversationLedger.LockStoreAsync(session, store.StoreId, ct);
+        else await ConversationLedger.ShareStoreLockAsync(session, store.StoreId, ct);
+        var existing = await ConversationLedger.LoadAsync(session, store.StoreId, incoming.Keys, ct, forUpdate: true);
         var orphanReviews = await ConversationLedger.OrphanReviewsAsync(session, store.StoreId,
             incoming.Keys.Where(id => !existing.ContainsKey(id)).ToList(), ct);
 
