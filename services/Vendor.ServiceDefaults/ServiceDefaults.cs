@@ -132,9 +132,14 @@ public static class ServiceDefaultsExtensions
             {
                 cfg.Host(rabbit);
                 // Messages carry customers' Chinese text: as UTF-8, not \uXXXX escapes (smaller, cheaper to write and read).
+                // MassTransit's defaults indent what they write and skip comments when reading: a 500-conversation message was 384 KB
+                // instead of 251 KB, and the reader takes a slower path when it must look for comments. Nothing here writes comments,
+                // and an indented message reads the same, so old messages still in a queue are read as before.
                 cfg.ConfigureJsonSerializerOptions(o =>
                 {
                     o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+                    o.WriteIndented = false;
+                    o.ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow;
                     return o;
                 });
                 if (prefix is not null)
