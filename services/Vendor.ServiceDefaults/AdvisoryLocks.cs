@@ -10,7 +10,7 @@ public static class AdvisoryLocks
     public static async Task HoldForTransactionAsync(this IDocumentSession session, string name, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))") { Parameters = { new() { Value = name } } };
-        await session.ExecuteAsync(command, ct);
+        await session.ExecutePreparedAsync(command, ct);
     }
 
     /// <summary>
@@ -20,6 +20,6 @@ public static class AdvisoryLocks
     public static async Task HoldSharedForTransactionAsync(this IDocumentSession session, string name, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock_shared(hashtext($1))") { Parameters = { new() { Value = name } } };
-        await session.ExecuteAsync(command, ct);
+        await session.ExecutePreparedAsync(command, ct);
     }
 }

@@ -96,7 +96,7 @@ public static class ConversationLedger
         {
             Parameters = { new() { Value = storeId }, new() { Value = conversationIds.Order(StringComparer.Ordinal).ToArray() } },
         };
-        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        await using var reader = await session.ExecuteReaderPreparedAsync(command, ct);
         while (await reader.ReadAsync(ct))
         {
             var conversation = JsonSerializer.Deserialize<RecordedConversation>(reader.GetString(0), Json)!;
@@ -192,7 +192,7 @@ public static class ConversationLedger
                 Value = values[0] is double ? values.Select(v => (double)v).ToArray() : values.Select(v => (long)v).ToArray(),
             });
         }
-        await using (command) await session.ExecuteAsync(command, ct);
+        await using (command) await session.ExecutePreparedAsync(command, ct);
     }
 
     /// <summary>
@@ -287,7 +287,7 @@ public static class ConversationLedger
         {
             Parameters = { new() { Value = storeId }, new() { Value = newConversationIds.ToArray() } },
         };
-        await using var reader = await session.ExecuteReaderAsync(command, ct);
+        await using var reader = await session.ExecuteReaderPreparedAsync(command, ct);
         while (await reader.ReadAsync(ct))
         {
             var id = reader.GetString(0);

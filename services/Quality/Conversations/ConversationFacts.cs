@@ -189,7 +189,7 @@ public static class ConversationFacts
                 new() { Value = seed },
             },
         };
-        await session.ExecuteAsync(command, ct);
+        await session.ExecutePreparedAsync(command, ct);
     }
 
     /// <summary>
@@ -252,7 +252,7 @@ public static class ConversationFacts
         {
             Parameters = { new() { Value = storeId }, new() { Value = conversationIds.ToArray() }, new() { Value = now.ToUniversalTime() } },
         };
-        await session.ExecuteAsync(command, ct);
+        await session.ExecutePreparedAsync(command, ct);
     }
 
     /// <summary>Every sample of a store's day (reviewed or not), for audit: why it was picked, under which seed, and its review.</summary>

@@ -75,7 +75,7 @@ public static class DemandHistory
                 new() { Value = keys.Select(k => added[k].HandleSeconds).ToArray() }, new() { Value = keys.Select(k => added[k].Handled).ToArray() },
             },
         };
-        await session.ExecuteAsync(command, ct);
+        await session.ExecutePreparedAsync(command, ct);
     }
 
     /// <summary>The store's history on the given dates (missing days are absent from the answer).</summary>
