@@ -123,7 +123,7 @@ public static class IngestionModule
                     var json = bytes.AsSpan(0, length);
                     // A file saved with a byte-order mark was accepted by the stream parser, which skips one; so is it here.
                     if (json.StartsWith("\uFEFF"u8)) json = json[3..];
-                    return JsonSerializer.Deserialize<IngestRequest>(json, ConversationLedger.Json);
+                    return JsonSerializer.Deserialize<IngestRequest>(json, IngestJson.Options);
                 }
                 finally
                 {

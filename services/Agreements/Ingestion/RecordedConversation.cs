@@ -155,10 +155,52 @@ public static partial class ConversationRules
         return list;
     }
 
-    private static DateTimeOffset? Timestamp(string text) =>
+    /// <summary>A message's or payment's time: ISO 8601 with an offset, within <see cref="SupportedDates"/>; null when it is not one.</summary>
+    internal static DateTimeOffset? Timestamp(string text) =>
+        TryCommonTimestamp(text, out var common) ? common : AnyTimestamp(text);
+
+    /// <summary>Every form the rule allows (minutes only, fractions of a second, Z), through the general parser.</summary>
+    internal static DateTimeOffset? AnyTimestamp(string text) =>
         TimestampPattern().IsMatch(text)
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
         && SupportedDates.Contains(value)
             ? value
             : null;
+
+    /// <summary>
+    /// The form nearly every export writes, <c>2026-11-02T09:00:05+08:00</c>, read digit by digit: the pattern and the culture-aware
+    /// parser took a few microseconds a conversation (eight messages). Anything else, including out-of-range fields, is left to
+    /// <see cref="AnyTimestamp"/>, so both agree on what is accepted and what is rejected.
+    /// </summary>
+    private static bool TryCommonTimestamp(string text, out DateTimeOffset value)
+    {
+        value = default;
+        if (text.Length != 25 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':'
+            || text[19] is not ('+' or '-') || text[22] != ':')
+            return false;
+        if (!Digits(text, 0, 4, out var year) || !Digits(text, 5, 2, out var month) || !Digits(text, 8, 2, out var day)
+            || !Digits(text, 11, 2, out var hour) || !Digits(text, 14, 2, out var minute) || !Digits(text, 17, 2, out var second)
+            || !Digits(text, 20, 2, out var offsetHours) || !Digits(text, 23, 2, out var offsetMinutes))
+            return false;
+        if (year is < 2000 or > 2099 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23
+            || minute > 59 || second > 59 || offsetMinutes > 59 || offsetHours * 60 + offsetMinutes > 14 * 60)
+            return false;
+        var offset = new TimeSpan(offsetHours, offsetMinutes, 0);
+        var at = new DateTimeOffset(year, month, day, hour, minute, second, text[19] == '-' ? -offset : offset);
+        if (!SupportedDates.Contains(at)) return false;
+        value = at;
+        return true;
+    }
+
+    private static bool Digits(string text, int start, int count, out int number)
+    {
+        number = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var digit = text[i] - '0';
+            if (digit is < 0 or > 9) return false;
+            number = number * 10 + digit;
+        }
+        return true;
+    }
 }
