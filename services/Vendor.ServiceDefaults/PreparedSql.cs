@@ -10,7 +10,8 @@ namespace Vendor.ServiceDefaults;
 /// every statement of every ingest request anew, 13 % of its CPU under <c>./vendor bench ingest</c> (perf). Explicit preparation only:
 /// Npgsql's automatic preparation (Max Auto Prepare) broke a connection after a failed statement ("Received unexpected backend message
 /// DataRow"); an explicitly prepared statement that fails (a NUL byte in a text parameter, say) leaves the connection as it was.
-/// Without an open connection (no transaction begun) the statement runs through Marten unprepared.
+/// Only inside a transaction the caller began (<c>BeginTransactionAsync</c>): on a session without one, Marten's
+/// <c>session.Connection</c> would begin one itself, and the statement would join a transaction nobody meant to open.
 /// </summary>
 public static class PreparedSql
 {
@@ -22,6 +23,7 @@ public static class PreparedSql
 
     private static async Task<bool> PrepareAsync(IQuerySession session, NpgsqlCommand command, CancellationToken ct)
     {
+        // Open once the transaction has begun; otherwise (it is not expected) the statement goes through Marten as it would have.
         if (session.Connection is not { State: ConnectionState.Open } connection) return false;
         command.Connection = connection;
         // Npgsql keeps the statement on the physical connection: a later command with the same text finds it without a round trip.

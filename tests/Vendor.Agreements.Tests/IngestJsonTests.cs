@@ -40,11 +40,31 @@ public class IngestJsonTests
     [InlineData("""{"conversations":[1]}""")]
     [InlineData("""{"conversations":[{"conversationId":"c1"}""")]
     [InlineData("""{"conversations":[{"conversationId":"c1",}]}""")]
+    [InlineData("""{"conversations":[{"messages":[{"at":"2026-11-02T09:00:05+08:00",}]}]}""")]
+    [InlineData("""{"conversations":[{"messages":[{"at":"2026-11-02T09:00:05+08:00" /* a comment */}]}]}""")]
+    [InlineData("""{"conversations":[{"extra":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]}""")]
+    [InlineData("""{"conversations":[{"conversationId":"c1"}]} trailing""")]
     public void Rejects_what_the_serializer_rejects(string json)
     {
         Assert.ThrowsAny<JsonException>(() => General(json));
         var e = Assert.ThrowsAny<JsonException>(() => ByHand(json));
         Assert.NotNull(e.Path);
+    }
+
+    [Fact]
+    public void A_rejection_names_the_field_and_the_conversation()
+    {
+        var e = Assert.ThrowsAny<JsonException>(() => ByHand("""{"conversations":[{"messages":[]},{"messages":[{"from":"agent"},{"at":5}]}]}"""));
+        Assert.Contains("messages[].at", e.Message);
+        Assert.Equal("$.conversations[1]", e.Path);
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_rejected()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"conversations":[{"conversationId":"c?","messages":[]}]}""");
+        bytes[Array.IndexOf(bytes, (byte)'?')] = 0xFF;
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<IngestRequest>(bytes, IngestJson.Options));
     }
 
     [Fact]

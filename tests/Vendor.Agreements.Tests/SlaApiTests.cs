@@ -211,14 +211,17 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
     [Fact]
     public async Task Concurrent_posts_to_one_store_count_each_conversation_once_and_merge_every_message()
     {
-        await Onboard("sla-parallel", withContract: false);
-        // Twelve requests at once, each with the same 30 conversations (new to the store) and one customer message of its own on each:
-        // they insert the same rows side by side, so most collide and are done again, merging into what the others stored.
+        await Onboard("sla-parallel");
+        // Twelve requests at once, each with the same 30 conversations (new to the store) and one customer message of its own on each,
+        // every other one in reverse order: they insert the same rows side by side, so most collide and are done again, merging into
+        // what the others stored. First responses of 200-229 s miss two of the contract's targets for the current month.
         const int requests = 12, conversations = 30;
         var start = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.FromHours(8));
         var answers = await Task.WhenAll(Enumerable.Range(0, requests).Select(async r =>
         {
-            var body = Enumerable.Range(0, conversations).Select(c => Conversation($"p{c}", 20 + c,
+            var ids = Enumerable.Range(0, conversations).ToArray();
+            if (r % 2 == 1) Array.Reverse(ids);
+            var body = ids.Select(c => Conversation($"p{c}", 200 + c,
                 extraCustomerMessagesAt: [start.AddMinutes(5 + r).ToString("o")])).ToArray();
             var response = await _ops.PostAsJsonAsync("/api/sla/stores/sla-parallel/conversations", new { conversations = body });
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -230,14 +233,18 @@ public class SlaApiTests(FixedClockAgreements agreements) : IClassFixture<FixedC
         Assert.Equal((requests - 1) * conversations, answers.Sum(a => a.GetProperty("updated").GetInt32()));
         var sla = await _ops.GetFromJsonAsync<JsonElement>("/api/sla/stores/sla-parallel/sla?from=2026-11-01&to=2026-11-30");
         Assert.Equal(conversations, sla.GetProperty("conversations").GetInt64());
-        Assert.Equal(Enumerable.Range(0, conversations).Average(c => 20.0 + c), Metric(sla, "firstResponseSeconds").GetProperty("actual").GetDouble(), 3);
+        Assert.Equal(Enumerable.Range(0, conversations).Average(c => 200.0 + c), Metric(sla, "firstResponseSeconds").GetProperty("actual").GetDouble(), 3);
         var store = agreements.Host.Services.GetRequiredService<IDocumentStore>();
         await using var session = store.QuerySession();
-        // bot, customer, agent and one customer message from each request.
-        var messages = await session.AdvancedSql.QueryAsync<int>(
-            "SELECT jsonb_array_length(body -> 'messages') FROM agreements.conversations WHERE store_id = 'sla-parallel'", CancellationToken.None);
-        Assert.Equal(conversations, messages.Count);
-        Assert.All(messages, count => Assert.Equal(3 + requests, count));
+        // bot, customer, agent and one customer message from each request; one revision a request.
+        var rows = await session.AdvancedSql.QueryAsync<int>(
+            "SELECT jsonb_array_length(body -> 'messages') * 1000 + revision FROM agreements.conversations WHERE store_id = 'sla-parallel'",
+            CancellationToken.None);
+        Assert.Equal(conversations, rows.Count);
+        Assert.All(rows, row => Assert.Equal((3 + requests) * 1000 + requests, row));
+        // Each target crossed into missed once, however many requests saw the month at once.
+        var changes = (await session.Events.FetchStreamAsync(SlaMonth.StreamKey("sla-parallel", "2026-11"))).Select(e => (SlaStatusChanged)e.Data);
+        Assert.Equal(["firstResponseSeconds", "threeMinuteResponseRate"], changes.Select(c => c.Metric).Order());
     }
 
     private async Task<double?> QcScore(string storeId, string from = "2026-11-01", string to = "2026-11-30")

@@ -96,7 +96,8 @@ public static class ConversationLedger
         {
             Parameters = { new() { Value = storeId }, new() { Value = conversationIds.Order(StringComparer.Ordinal).ToArray() } },
         };
-        await using var reader = await session.ExecuteReaderPreparedAsync(command, ct);
+        // A writer's lookup (forUpdate) runs in its transaction, prepared; a reader's through Marten, which opens none.
+        await using var reader = forUpdate ? await session.ExecuteReaderPreparedAsync(command, ct) : await session.ExecuteReaderAsync(command, ct);
         while (await reader.ReadAsync(ct))
         {
             var conversation = JsonSerializer.Deserialize<RecordedConversation>(reader.GetString(0), Json)!;
@@ -107,15 +108,16 @@ public static class ConversationLedger
     }
 
     /// <summary>
-    /// Writes conversation rows. New ones (revision 1) go straight in with binary COPY: the caller holds the store's
-    /// ingestion lock and has seen they do not exist. Updated ones go through a temporary table and one
+    /// Writes conversation rows. New ones (revision 1) go straight in with binary COPY, in id order: the caller has seen they do not
+    /// exist, and another ingest inserting one of them at the same time makes the COPY fail on the primary key (in id order, at once,
+    /// not after a deadlock timeout; see <see cref="IsCollision"/>). Updated ones go through a temporary table and one
     /// INSERT ... ON CONFLICT DO UPDATE.
     /// </summary>
     public static async Task WriteAsync(IDocumentSession session, string storeId, IReadOnlyList<LedgerRow> rows, DateTimeOffset now,
         CancellationToken ct)
     {
         var connection = session.Connection!;
-        var fresh = rows.Where(r => r.Revision == 1).ToList();
+        var fresh = rows.Where(r => r.Revision == 1).OrderBy(r => r.Conversation.ConversationId, StringComparer.Ordinal).ToList();
         var updated = rows.Where(r => r.Revision > 1).ToList();
         if (fresh.Count > 0) await CopyAsync(connection, $"{Schema}.conversations", storeId, fresh, now, ct);
         if (updated.Count == 0) return;
@@ -266,12 +268,13 @@ public static class ConversationLedger
     /// A unique violation (another transaction inserted the same conversation first) or a deadlock between two writers of a store:
     /// the transaction is rolled back and the work can be done again under the exclusive lock.
     /// </summary>
-    public static bool IsCollision(Exception e)
+    public static bool IsCollision(Exception e) => e switch
     {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected }) return true;
-        return false;
-    }
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected } => true,
+        // Marten wraps what a statement threw, and gathers several failures of one SaveChanges in an AggregateException.
+        AggregateException all => all.InnerExceptions.Any(IsCollision),
+        _ => e.InnerException is { } inner && IsCollision(inner),
+    };
 
     /// <summary>
     /// Reviews of conversations not stored when the reviews arrived, counted on their fallback days: (day, count, sum)

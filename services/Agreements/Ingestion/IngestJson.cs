@@ -22,14 +22,14 @@ public static class IngestJson
     {
         public override MessageInput Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            Expect(ref reader, JsonTokenType.StartObject);
+            Expect(ref reader, JsonTokenType.StartObject, "Each message: an object.");
             string? at = null, from = null, agentId = null, text = null;
             while (NextProperty(ref reader))
             {
-                if (Is(ref reader, "at"u8)) at = ReadString(ref reader);
-                else if (Is(ref reader, "from"u8)) from = ReadString(ref reader);
-                else if (Is(ref reader, "agentId"u8)) agentId = ReadString(ref reader);
-                else if (Is(ref reader, "text"u8)) text = ReadString(ref reader);
+                if (Is(ref reader, "at"u8)) at = ReadString(ref reader, "messages[].at");
+                else if (Is(ref reader, "from"u8)) from = ReadString(ref reader, "messages[].from");
+                else if (Is(ref reader, "agentId"u8)) agentId = ReadString(ref reader, "messages[].agentId");
+                else if (Is(ref reader, "text"u8)) text = ReadString(ref reader, "messages[].text");
                 else SkipValue(ref reader);
             }
             return new MessageInput(at, from, agentId, text);
@@ -43,18 +43,18 @@ public static class IngestJson
     {
         public override ConversationInput Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            Expect(ref reader, JsonTokenType.StartObject);
+            Expect(ref reader, JsonTokenType.StartObject, "Each conversation: an object.");
             string? id = null, channel = null, kind = null, rating = null, paid = null;
             List<MessageInput>? messages = null;
             bool? resolved = null;
             var messageReader = (JsonConverter<MessageInput>)options.GetConverter(typeof(MessageInput));
             while (NextProperty(ref reader))
             {
-                if (Is(ref reader, "conversationId"u8)) id = ReadString(ref reader);
-                else if (Is(ref reader, "channel"u8)) channel = ReadString(ref reader);
-                else if (Is(ref reader, "kind"u8)) kind = ReadString(ref reader);
-                else if (Is(ref reader, "rating"u8)) rating = ReadString(ref reader);
-                else if (Is(ref reader, "orderPaidAt"u8)) paid = ReadString(ref reader);
+                if (Is(ref reader, "conversationId"u8)) id = ReadString(ref reader, "conversationId");
+                else if (Is(ref reader, "channel"u8)) channel = ReadString(ref reader, "channel");
+                else if (Is(ref reader, "kind"u8)) kind = ReadString(ref reader, "kind");
+                else if (Is(ref reader, "rating"u8)) rating = ReadString(ref reader, "rating");
+                else if (Is(ref reader, "orderPaidAt"u8)) paid = ReadString(ref reader, "orderPaidAt");
                 else if (Is(ref reader, "resolved"u8))
                 {
                     reader.Read();
@@ -63,14 +63,14 @@ public static class IngestJson
                         JsonTokenType.True => true,
                         JsonTokenType.False => false,
                         JsonTokenType.Null => null,
-                        _ => throw new JsonException(),
+                        _ => throw new JsonException("resolved: true, false or null."),
                     };
                 }
                 else if (Is(ref reader, "messages"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.Null) { messages = null; continue; }
-                    Expect(ref reader, JsonTokenType.StartArray);
+                    Expect(ref reader, JsonTokenType.StartArray, "messages: a list of message objects.");
                     messages = new List<MessageInput>(8);
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                         // A null message is kept: validation rejects it by its position.
@@ -85,10 +85,10 @@ public static class IngestJson
             throw new NotSupportedException("Only requests are read with these options.");
     }
 
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType token)
+    // The serializer sets the exception's Path ($.conversations[i]); the message names the field within it.
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType token, string rule)
     {
-        // Without a message the serializer writes its own, with the path ("The JSON value could not be converted to ... Path: $...").
-        if (reader.TokenType != token) throw new JsonException();
+        if (reader.TokenType != token) throw new JsonException(rule);
     }
 
     /// <summary>Moves onto the next property name of the object; false at its end.</summary>
@@ -104,14 +104,14 @@ public static class IngestJson
             ? string.Equals(reader.GetString(), Encoding.UTF8.GetString(name), StringComparison.OrdinalIgnoreCase)
             : Ascii.EqualsIgnoreCase(reader.ValueSpan, name);
 
-    private static string? ReadString(ref Utf8JsonReader reader)
+    private static string? ReadString(ref Utf8JsonReader reader, string field)
     {
         reader.Read();
         return reader.TokenType switch
         {
             JsonTokenType.String => reader.GetString(),
             JsonTokenType.Null => null,
-            _ => throw new JsonException(),
+            _ => throw new JsonException($"{field}: a string or null."),
         };
     }
 

@@ -59,7 +59,9 @@ public static class IngestionModule
                 }
                 catch (JsonException e)
                 {
-                    return Problems.Result(StatusCodes.Status400BadRequest, "Bad request", $"The body is not valid JSON: {e.Message}");
+                    // The request's own reader names the field and the serializer the conversation it is in (e.Path).
+                    var where = e.Path is { } path && !e.Message.Contains("Path:", StringComparison.Ordinal) ? $" Path: {path}." : "";
+                    return Problems.Result(StatusCodes.Status400BadRequest, "Bad request", $"The body is not valid JSON: {e.Message}{where}");
                 }
                 if (body?.Conversations is not { } conversations)
                     return Problems.Validation(new Dictionary<string, string[]> { ["conversations"] = ["Required: a list of conversations."] });
