@@ -59,7 +59,9 @@ public static class DemandHistory
         CancellationToken ct)
     {
         if (added.Count == 0) return;
-        var keys = added.Keys.ToArray();
+        // One order for every writer: arrivals of one store are now published by ingests running side by side, and two messages
+        // adding to the same intervals in crossed order would deadlock.
+        var keys = added.Keys.OrderBy(k => k.Date).ThenBy(k => k.Interval).ToArray();
         await using var command = new NpgsqlCommand($"""
             INSERT INTO {Schema}.demand (store_id, local_date, interval, contacts, handle_seconds, handled)
             SELECT $1, d.* FROM unnest($2::date[], $3::smallint[], $4::bigint[], $5::double precision[], $6::bigint[])
