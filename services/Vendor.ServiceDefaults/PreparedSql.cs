@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using Marten;
 using Npgsql;
@@ -11,23 +10,26 @@ namespace Vendor.ServiceDefaults;
 /// Npgsql's automatic preparation (Max Auto Prepare) broke a connection after a failed statement ("Received unexpected backend message
 /// DataRow"); an explicitly prepared statement that fails (a NUL byte in a text parameter, say) leaves the connection as it was.
 /// Only inside a transaction the caller began (<c>BeginTransactionAsync</c>): on a session without one, Marten's
-/// <c>session.Connection</c> would begin one itself, and the statement would join a transaction nobody meant to open.
+/// <c>session.Connection</c> begins one itself, and the statement would join a transaction nobody meant to open.
 /// </summary>
 public static class PreparedSql
 {
-    public static async Task<int> ExecutePreparedAsync(this IDocumentSession session, NpgsqlCommand command, CancellationToken ct) =>
-        await PrepareAsync(session, command, ct) ? await command.ExecuteNonQueryAsync(ct) : await session.ExecuteAsync(command, ct);
-
-    public static async Task<DbDataReader> ExecuteReaderPreparedAsync(this IQuerySession session, NpgsqlCommand command, CancellationToken ct) =>
-        await PrepareAsync(session, command, ct) ? await command.ExecuteReaderAsync(ct) : await session.ExecuteReaderAsync(command, ct);
-
-    private static async Task<bool> PrepareAsync(IQuerySession session, NpgsqlCommand command, CancellationToken ct)
+    public static async Task<int> ExecutePreparedAsync(this IDocumentSession session, NpgsqlCommand command, CancellationToken ct)
     {
-        // Open once the transaction has begun; otherwise (it is not expected) the statement goes through Marten as it would have.
-        if (session.Connection is not { State: ConnectionState.Open } connection) return false;
-        command.Connection = connection;
+        await PrepareAsync(session, command, ct);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<DbDataReader> ExecuteReaderPreparedAsync(this IQuerySession session, NpgsqlCommand command, CancellationToken ct)
+    {
+        await PrepareAsync(session, command, ct);
+        return await command.ExecuteReaderAsync(ct);
+    }
+
+    private static async Task PrepareAsync(IQuerySession session, NpgsqlCommand command, CancellationToken ct)
+    {
+        command.Connection = session.Connection;
         // Npgsql keeps the statement on the physical connection: a later command with the same text finds it without a round trip.
         await command.PrepareAsync(ct);
-        return true;
     }
 }

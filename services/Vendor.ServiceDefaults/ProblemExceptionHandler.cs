@@ -89,21 +89,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     /// Why PostgreSQL refused a value the request carried (a NUL character in text, a value out of its range, a key too long to
     /// index), or null when the failure is not about the caller's data. The transaction was rolled back: nothing was stored.
     /// </summary>
-    internal static string? RefusedByPostgres(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
+    internal static string? RefusedByPostgres(Exception exception) =>
+        exception.PostgresErrorsWithin().FirstOrDefault() is not { } postgres ? null : postgres.SqlState switch
         {
-            if (e is not PostgresException postgres) continue;
-            return postgres.SqlState switch
-            {
-                PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter =>
-                    "The request holds text that cannot be stored (such as a NUL character, \\u0000).",
-                PostgresErrorCodes.ProgramLimitExceeded => "A value of the request is too large to store or index.",
-                // Class 22, data exception: a value out of range, malformed for its type, too long...
-                { } state when state.StartsWith("22", StringComparison.Ordinal) => $"A value of the request cannot be stored ({postgres.MessageText}).",
-                _ => null,
-            };
-        }
-        return null;
-    }
+            PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter =>
+                "The request holds text that cannot be stored (such as a NUL character, \\u0000).",
+            PostgresErrorCodes.ProgramLimitExceeded => "A value of the request is too large to store or index.",
+            // Class 22, data exception: a value out of range, malformed for its type, too long...
+            { } state when state.StartsWith("22", StringComparison.Ordinal) => $"A value of the request cannot be stored ({postgres.MessageText}).",
+            _ => null,
+        };
 }

@@ -268,13 +268,8 @@ public static class ConversationLedger
     /// A unique violation (another transaction inserted the same conversation first) or a deadlock between two writers of a store:
     /// the transaction is rolled back and the work can be done again under the exclusive lock.
     /// </summary>
-    public static bool IsCollision(Exception e) => e switch
-    {
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected } => true,
-        // Marten wraps what a statement threw, and gathers several failures of one SaveChanges in an AggregateException.
-        AggregateException all => all.InnerExceptions.Any(IsCollision),
-        _ => e.InnerException is { } inner && IsCollision(inner),
-    };
+    public static bool IsCollision(Exception e) =>
+        e.PostgresErrorsWithin().Any(p => p.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected);
 
     /// <summary>
     /// Reviews of conversations not stored when the reviews arrived, counted on their fallback days: (day, count, sum)

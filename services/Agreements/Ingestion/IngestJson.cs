@@ -13,10 +13,7 @@ namespace Vendor.Agreements.Ingestion;
 /// </summary>
 public static class IngestJson
 {
-    public static readonly JsonSerializerOptions Options = new(ConversationLedger.Json)
-    {
-        Converters = { new MessageReader(), new ConversationReader() },
-    };
+    public static readonly JsonSerializerOptions Options = new(ConversationLedger.Json) { Converters = { new ConversationReader() } };
 
     private sealed class MessageReader : JsonConverter<MessageInput>
     {
@@ -39,6 +36,8 @@ public static class IngestJson
             throw new NotSupportedException("Only requests are read with these options.");
     }
 
+    private static readonly MessageReader Messages = new();
+
     private sealed class ConversationReader : JsonConverter<ConversationInput>
     {
         public override ConversationInput Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -47,7 +46,6 @@ public static class IngestJson
             string? id = null, channel = null, kind = null, rating = null, paid = null;
             List<MessageInput>? messages = null;
             bool? resolved = null;
-            var messageReader = (JsonConverter<MessageInput>)options.GetConverter(typeof(MessageInput));
             while (NextProperty(ref reader))
             {
                 if (Is(ref reader, "conversationId"u8)) id = ReadString(ref reader, "conversationId");
@@ -74,7 +72,7 @@ public static class IngestJson
                     messages = new List<MessageInput>(8);
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                         // A null message is kept: validation rejects it by its position.
-                        messages.Add(reader.TokenType == JsonTokenType.Null ? null! : messageReader.Read(ref reader, typeof(MessageInput), options)!);
+                        messages.Add(reader.TokenType == JsonTokenType.Null ? null! : Messages.Read(ref reader, typeof(MessageInput), options));
                 }
                 else SkipValue(ref reader);
             }
