@@ -221,11 +221,21 @@ static class IngestBench
         var error = rejected > 0 ? $"{rejected:N0} conversations rejected" : null;
         // The next benchmark should not start while Staffing and Quality still consume this run's conversations.
         await Http.Drain(o, stores.Select(s => s.Id).ToArray());
-        return
+        List<BenchRow> rows =
         [
             new("ingest", figure, "≥ 5,000 conversations/s", measured, copy, $"{rate / baseline:F2}", rate >= 5_000, error),
             new("ingest", "ingest rate / COPY rate", "≥ 0.3", $"{rate / baseline:F2}", copy, $"{rate / baseline:F2}", rate / baseline >= 0.3, error),
         ];
+        // What the ratio could reach at most: the run's own rows, written again by COPY alone.
+        if (await IngestFloor.Measure(o.Postgres, [.. stores.Select(s => s.Id)], o.Clients, TimeSpan.FromSeconds(Math.Min(o.Seconds, 20))) is { } floor)
+        {
+            var writes = $"{floor.Rate:N0} conversations/s; PostgreSQL {floor.PostgresMicros:N1} µs + the writer {floor.WriterMicros:N1} µs of CPU a conversation";
+            Console.WriteLine($"storage floor, the run's ledger rows and Quality's fact rows ({floor.FactsPerConversation:F2} a conversation) COPYed again by " +
+                              $"{o.Clients} connections, nothing else: {writes}; RATIO floor/baseline = {floor.Rate / baseline:F3} (the most the ingest ratio can reach)");
+            rows.Add(new("ingest", $"storage floor: the ledger and Quality's fact rows alone, COPYed by {o.Clients} connections (no HTTP, bus or service code)",
+                "— (the ceiling of the ratio)", writes, copy, $"{floor.Rate / baseline:F2}", null));
+        }
+        return rows;
     }
 
     /// <summary>The same conversations (store, id, start, JSON body) written with binary COPY into a plain table.</summary>

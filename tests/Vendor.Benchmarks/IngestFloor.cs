@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+
+/// <summary>
+/// The ingest's required writes alone: rows the run just stored (Agreements' ledger rows and Quality's fact rows, as many of those a
+/// conversation as the run wrote) COPYed again, under new ids, into copies of the two tables with their indexes, by as many connections as
+/// the ingest had clients, 500 conversations a transaction. No HTTP, no bus, no service code: its rate over the COPY baseline is the most
+/// the ingest ratio can reach on this machine, however lean the services get. The copies are dropped afterwards.
+/// </summary>
+static class IngestFloor
+{
+    private const int Batch = 500;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
+
+    public sealed record Result(double Rate, double FactsPerConversation, double PostgresMicros, double WriterMicros);
+
+    public static async Task<Result?> Measure(string postgres, string[] storeIds, int clients, TimeSpan measured)
+    {
+        await using var data = NpgsqlDataSource.Create(postgres);
+        var ledger = await Sample(data, "SELECT * FROM agreements.conversations WHERE store_id = ANY($1) LIMIT 8000", storeIds);
+        var facts = await Sample(data, "SELECT * FROM quality.agent_conversations WHERE store_id = ANY($1) LIMIT 9000", storeIds);
+        if (ledger.Rows.Count < Batch || facts.Rows.Count == 0) return null;
+        double factsPerConversation;
+        await using (var counts = data.CreateCommand("SELECT (SELECT count(*) FROM quality.agent_conversations WHERE store_id = ANY($1))::float8 / " +
+                                                     "(SELECT count(*) FROM agreements.conversations WHERE store_id = ANY($1))"))
+        {
+            counts.Parameters.Add(new() { Value = storeIds });
+            factsPerConversation = (double)(await counts.ExecuteScalarAsync())!;
+        }
+        var factRows = (int)Math.Round(Batch * factsPerConversation);
+        await Execute(data, """
+            DROP SCHEMA IF EXISTS bench_floor CASCADE; CREATE SCHEMA bench_floor;
+            CREATE TABLE bench_floor.conversations (LIKE agreements.conversations INCLUDING ALL);
+            CREATE TABLE bench_floor.agent_conversations (LIKE quality.agent_conversations INCLUDING ALL);
+            """);
+        try
+        {
+            long written = 0;
+            var measuring = false;
+            var stop = DateTime.UtcNow + WarmUp + measured;
+            var clock = new Stopwatch();
+            var cpuBefore = new Dictionary<int, (string Part, double Seconds)>();
+            _ = Task.Delay(WarmUp).ContinueWith(_ =>
+            {
+                cpuBefore = MachineCpu.Snapshot();
+                Interlocked.Exchange(ref written, 0); measuring = true; clock.Start();
+            });
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+            {
+                var random = new Random(c);
+                for (var n = 0; DateTime.UtcNow < stop; n += Batch)
+                {
+                    var first = random.Next(ledger.Rows.Count - Batch);
+                    var ids = Enumerable.Range(0, Batch).Select(i => $"floor-{c:D2}-{n + i:D8}").ToArray();
+                    await using var connection = await data.OpenConnectionAsync();
+                    await using var transaction = await connection.BeginTransactionAsync();
+                    await Copy(connection, "conversations", ledger, Enumerable.Range(0, Batch).Select(i => (first + i, ids[i], (string?)null)));
+                    // A conversation's second agent gets a row of its own: a different agent id under the same conversation id.
+                    await Copy(connection, "agent_conversations", facts, Enumerable.Range(0, factRows)
+                        .Select(k => ((first + k) % facts.Rows.Count, ids[k % Batch], k < Batch ? null : $"floor-agent-{k / Batch}")));
+                    await transaction.CommitAsync();
+                    if (measuring) Interlocked.Add(ref written, Batch);
+                }
+            }));
+            clock.Stop();
+            var cpu = MachineCpu.Between(cpuBefore, MachineCpu.Snapshot(), clock.Elapsed);
+            var rate = written / clock.Elapsed.TotalSeconds;
+            double Micros(string part) => cpu.Where(p => p.Part == part).Sum(p => p.Cores) / rate * 1e6;
+            return new Result(rate, factsPerConversation, Micros("PostgreSQL"), Micros(MachineCpu.Benchmark));
+        }
+        finally
+        {
+            await Execute(data, "DROP SCHEMA IF EXISTS bench_floor CASCADE");
+        }
+    }
+
+    private static async Task<(string[] Columns, NpgsqlDbType[] Types, List<object?[]> Rows)> Sample(NpgsqlDataSource data, string sql, string[] storeIds)
+    {
+        await using var command = data.CreateCommand(sql);
+        command.Parameters.Add(new() { Value = storeIds });
+        await using var reader = await command.ExecuteReaderAsync();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+        var types = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetDataTypeName(i) switch
+        {
+            "text" => NpgsqlDbType.Text, "jsonb" => NpgsqlDbType.Jsonb, "date" => NpgsqlDbType.Date,
+            "timestamp with time zone" => NpgsqlDbType.TimestampTz, "bigint" => NpgsqlDbType.Bigint, "integer" => NpgsqlDbType.Integer,
+            "smallint" => NpgsqlDbType.Smallint, "double precision" => NpgsqlDbType.Double, "boolean" => NpgsqlDbType.Boolean,
+            "text[]" => NpgsqlDbType.Array | NpgsqlDbType.Text,
+            var other => throw new InvalidOperationException($"The floor copies no column of type {other}."),
+        }).ToArray();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            // jsonb as its text, the form a writer sends.
+            for (var i = 0; i < row.Length; i++)
+                row[i] = reader.IsDBNull(i) ? null : types[i] == NpgsqlDbType.Jsonb ? reader.GetString(i) : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return (columns, types, rows);
+    }
+
+    private static async Task Copy(NpgsqlConnection connection, string table, (string[] Columns, NpgsqlDbType[] Types, List<object?[]> Rows) sample,
+        IEnumerable<(int Row, string ConversationId, string? AgentId)> rows)
+    {
+        var idColumn = Array.IndexOf(sample.Columns, "conversation_id");
+        var agentColumn = Array.IndexOf(sample.Columns, "agent_id");
+        await using var import = await connection.BeginBinaryImportAsync(
+            $"COPY bench_floor.{table} ({string.Join(", ", sample.Columns)}) FROM STDIN (FORMAT BINARY)");
+        foreach (var (row, conversationId, agentId) in rows)
+        {
+            await import.StartRowAsync();
+            var values = sample.Rows[row];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var value = i == idColumn ? conversationId : i == agentColumn && agentId is not null ? agentId : values[i];
+                if (value is null) await import.WriteNullAsync();
+                else await import.WriteAsync(value, sample.Types[i]);
+            }
+        }
+        await import.CompleteAsync();
+    }
+
+    private static async Task Execute(NpgsqlDataSource data, string sql)
+    {
+        await using var command = data.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}
