@@ -163,6 +163,11 @@ static class IngestBench
         for (var i = 0; i < 3; i++) copies.Add(await CopyBaseline(o.Postgres, templates, 200_000));
         var baseline = copies.Max();
         Console.WriteLine($"baseline runs: {string.Join(", ", copies.Select(c => $"{c:N0}"))} rows/s; the fastest counts");
+        // Also on the quiet machine: the services' own work on a conversation, in this process, for the ceiling below.
+        var work = IngestCeiling.ServiceWork(templates);
+        Console.WriteLine($"the services' own work on a conversation, in process on one thread: {work.Total:F1} µs (Agreements: read {work.Parse:F1}, " +
+                          $"validate {work.Validate:F1}, measure {work.Measure:F1}, ledger body {work.LedgerBody:F1}, message {work.Message:F1}; " +
+                          $"Quality: read {work.QualityRead:F1}, decide {work.QualityDecide:F1})");
         Console.WriteLine($"ingest: {o.Clients} clients, batches of {o.Batch} conversations (~{Encoding.UTF8.GetByteCount(templates[0]) / o.Batch:N0} bytes of JSON each), " +
                           $"{o.Stores} stores, {o.Seconds} s after a {IngestWarmUp.TotalSeconds:N0} s warm-up");
 
@@ -227,13 +232,23 @@ static class IngestBench
             new("ingest", "ingest rate / COPY rate", "≥ 0.3", $"{rate / baseline:F2}", copy, $"{rate / baseline:F2}", rate / baseline >= 0.3, error),
         ];
         // What the ratio could reach at most: the run's own rows, written again by COPY alone.
-        if (await IngestFloor.Measure(o.Postgres, [.. stores.Select(s => s.Id)], o.Clients, TimeSpan.FromSeconds(Math.Min(o.Seconds, 20))) is { } floor)
+        if (await IngestCeiling.StorageFloor(o.Postgres, [.. stores.Select(s => s.Id)], o.Clients, TimeSpan.FromSeconds(Math.Min(o.Seconds, 20))) is { } floor)
         {
             var writes = $"{floor.Rate:N0} conversations/s; PostgreSQL {floor.PostgresMicros:N1} µs + the writer {floor.WriterMicros:N1} µs of CPU a conversation";
             Console.WriteLine($"storage floor, the run's ledger rows and Quality's fact rows ({floor.FactsPerConversation:F2} a conversation) COPYed again by " +
                               $"{o.Clients} connections, nothing else: {writes}; RATIO floor/baseline = {floor.Rate / baseline:F3} (the most the ingest ratio can reach)");
             rows.Add(new("ingest", $"storage floor: the ledger and Quality's fact rows alone, COPYed by {o.Clients} connections (no HTTP, bus or service code)",
                 "— (the ceiling of the ratio)", writes, copy, $"{floor.Rate / baseline:F2}", null));
+            // The floor plus the least the rest can cost: the services' own work as measured in process, and the hops (gateway,
+            // RabbitMQ) and Staffing as they cost during the ingest; every core busy with nothing else.
+            var hops = cpu.Where(p => p.Part is "gateway" or "RabbitMQ" or "Staffing").Sum(p => p.Cores) / rate * 1e6;
+            var least = floor.PostgresMicros + floor.WriterMicros + work.Total + hops;
+            var ceiling = Environment.ProcessorCount * 1e6 / least;
+            Console.WriteLine($"ceiling: storage {floor.PostgresMicros + floor.WriterMicros:F1} + the services' own work {work.Total:F1} + gateway, RabbitMQ " +
+                              $"and Staffing {hops:F1} = {least:F1} µs a conversation; {Environment.ProcessorCount} cores allow {ceiling:N0}/s = " +
+                              $"{ceiling / baseline:F3} of the baseline (the ingest spent {cpu.Sum(p => p.Cores) / rate * 1e6:F0} µs)");
+            rows.Add(new("ingest", "ceiling: the storage floor + the services' own work in process + gateway, RabbitMQ and Staffing as measured, every core busy",
+                "— (the ceiling of the ratio)", $"{least:F1} µs a conversation = {ceiling:N0} conversations/s", copy, $"{ceiling / baseline:F2}", null));
         }
         return rows;
     }

@@ -262,7 +262,8 @@ public static class IngestionModule
         return [.. slots.Values];
     }
 
-    private static Contracts.ConversationRecorded Recorded(string storeId, LedgerRow row)
+    /// <summary>A measured row as the integration event that carries it to Quality.</summary>
+    public static Contracts.ConversationRecorded Recorded(string storeId, LedgerRow row)
     {
         var (c, f) = (row.Conversation, row.Facts!);
         return new Contracts.ConversationRecorded(storeId, c.ConversationId, row.Revision, c.Channel, c.Kind, c.AgentIds, c.StartedAt,

@@ -1,21 +1,30 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Vendor.Agreements.Ingestion;
+using Vendor.Agreements.Sla;
+using Vendor.Agreements.Stores;
+using Vendor.Quality.Conversations;
 
 /// <summary>
-/// The ingest's required writes alone: rows the run just stored (Agreements' ledger rows and Quality's fact rows, as many of those a
+/// What the ingest ratio could reach on this machine, from two measurements beside the ingest's own.
+/// <para><see cref="StorageFloor"/>: the ingest's required writes alone: rows the run just stored (Agreements' ledger rows and Quality's fact rows, as many of those a
 /// conversation as the run wrote) COPYed again, under new ids, into copies of the two tables with their indexes, by as many connections as
 /// the ingest had clients, 500 conversations a transaction. No HTTP, no bus, no service code: its rate over the COPY baseline is the most
-/// the ingest ratio can reach on this machine, however lean the services get. The copies are dropped afterwards.
+/// the ingest ratio can reach on this machine, however lean the services get. The copies are dropped afterwards.</para>
+/// <para><see cref="ServiceWork"/>: the services' own work on each conversation, called in this process on one thread with nothing else
+/// running in it: what no framework, garbage collector or other process adds.</para>
 /// </summary>
-static class IngestFloor
+static class IngestCeiling
 {
     private const int Batch = 500;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
 
     public sealed record Result(double Rate, double FactsPerConversation, double PostgresMicros, double WriterMicros);
 
-    public static async Task<Result?> Measure(string postgres, string[] storeIds, int clients, TimeSpan measured)
+    public static async Task<Result?> StorageFloor(string postgres, string[] storeIds, int clients, TimeSpan measured)
     {
         await using var data = NpgsqlDataSource.Create(postgres);
         var ledger = await Sample(data, "SELECT * FROM agreements.conversations WHERE store_id = ANY($1) LIMIT 8000", storeIds);
@@ -73,6 +82,67 @@ static class IngestFloor
         {
             await Execute(data, "DROP SCHEMA IF EXISTS bench_floor CASCADE");
         }
+    }
+
+    public sealed record Work(double Parse, double Validate, double Measure, double LedgerBody, double Message, double QualityRead, double QualityDecide)
+    {
+        public double Total => Parse + Validate + Measure + LedgerBody + Message + QualityRead + QualityDecide;
+    }
+
+    /// <summary>
+    /// µs a conversation of what Agreements and Quality must do with it, on the benchmark's own request bodies: Agreements reads the
+    /// request, validates and measures each conversation (under the bench stores' calendar), serializes its ledger body and the
+    /// conversation's part of the message; Quality reads the message and decides each (conversation, agent) for QC. The fastest of
+    /// five rounds after 3 s of warm-up.
+    /// </summary>
+    public static Work ServiceWork(string[] templates)
+    {
+        var bodies = templates.Select(t => Encoding.UTF8.GetBytes(t.Replace("__ID__", "work"))).ToArray();
+        var calendar = new ServiceCalendar(ServiceCalendar.DefaultTimeZone, [new HoursBlock(new TimeOnly(8, 0), TimeOnly.MinValue)],
+            ServiceCalendar.EveryDay, [], [], ServiceCalendar.DefaultSlowThresholdSeconds);
+        var store = new Store("store:work", "work", "work", "tmall", calendar.TimeZone, DateTimeOffset.UnixEpoch,
+            [new CalendarVersion(DateTimeOffset.UnixEpoch, calendar)], 1);
+        var messageJson = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var conversations = bodies.Sum(b => JsonSerializer.Deserialize<IngestRequest>(b, IngestJson.Options)!.Conversations!.Count);
+        var best = new double[7];
+        Array.Fill(best, double.MaxValue);
+        var warming = Stopwatch.StartNew();
+        for (var measured = 0; measured < 5;)
+        {
+            var spent = new double[7];
+            foreach (var body in bodies)
+            {
+                var clock = Stopwatch.StartNew();
+                var request = JsonSerializer.Deserialize<IngestRequest>(body, IngestJson.Options)!;
+                spent[0] += clock.Elapsed.TotalMicroseconds;
+                clock.Restart();
+                var valid = request.Conversations!.Select(c => ConversationRules.Validate(c).Conversation!).ToList();
+                spent[1] += clock.Elapsed.TotalMicroseconds;
+                clock.Restart();
+                var rows = valid.Select(c => IngestionModule.Measure(store, null, c, null)).ToList();
+                spent[2] += clock.Elapsed.TotalMicroseconds;
+                clock.Restart();
+                foreach (var c in valid) JsonSerializer.SerializeToUtf8Bytes(c, ConversationLedger.Json);
+                spent[3] += clock.Elapsed.TotalMicroseconds;
+                clock.Restart();
+                var message = JsonSerializer.SerializeToUtf8Bytes(
+                    new Vendor.Contracts.ConversationsRecordedV2("work", [.. rows.Select(r => IngestionModule.Recorded("work", r))]), messageJson);
+                spent[4] += clock.Elapsed.TotalMicroseconds;
+                clock.Restart();
+                var read = JsonSerializer.Deserialize<Vendor.Contracts.ConversationsRecordedV2>(message, messageJson)!;
+                spent[5] += clock.Elapsed.TotalMicroseconds;
+                clock.Restart();
+                foreach (var c in read.Conversations)
+                    foreach (var agentId in c.AgentIds.Distinct())
+                        Sampling.Decide(SamplingPolicy.Default, c, agentId);
+                spent[6] += clock.Elapsed.TotalMicroseconds;
+            }
+            // Rounds in the first 3 s warm up: the JIT compiles the hot methods' final tier in the background, after ~30 calls and a delay.
+            if (warming.Elapsed < TimeSpan.FromSeconds(3)) continue;
+            measured++;
+            for (var i = 0; i < best.Length; i++) best[i] = Math.Min(best[i], spent[i] / conversations);
+        }
+        return new Work(best[0], best[1], best[2], best[3], best[4], best[5], best[6]);
     }
 
     private static async Task<(string[] Columns, NpgsqlDbType[] Types, List<object?[]> Rows)> Sample(NpgsqlDataSource data, string sql, string[] storeIds)
