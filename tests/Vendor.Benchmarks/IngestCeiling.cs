@@ -185,8 +185,22 @@ static class IngestCeiling
             for (var i = 0; i < values.Length; i++)
             {
                 var value = i == idColumn ? conversationId : i == agentColumn && agentId is not null ? agentId : values[i];
-                if (value is null) await import.WriteNullAsync();
-                else await import.WriteAsync(value, sample.Types[i]);
+                // Typed writes, as the services' writers make them (a boxed value costs Npgsql a converter lookup per field).
+                var write = value switch
+                {
+                    null => import.WriteNullAsync(),
+                    string text => import.WriteAsync(text, sample.Types[i]),
+                    long number => import.WriteAsync(number, sample.Types[i]),
+                    int number => import.WriteAsync(number, sample.Types[i]),
+                    short number => import.WriteAsync(number, sample.Types[i]),
+                    double number => import.WriteAsync(number, sample.Types[i]),
+                    bool flag => import.WriteAsync(flag, sample.Types[i]),
+                    DateOnly date => import.WriteAsync(date, sample.Types[i]),
+                    DateTime instant => import.WriteAsync(instant, sample.Types[i]),
+                    string[] texts => import.WriteAsync(texts, sample.Types[i]),
+                    _ => import.WriteAsync(value, sample.Types[i]),
+                };
+                await write;
             }
         }
         await import.CompleteAsync();
