@@ -10,26 +10,30 @@ using Vendor.Quality.Conversations;
 
 /// <summary>
 /// What the ingest ratio could reach on this machine, from two measurements beside the ingest's own.
-/// <para><see cref="StorageFloor"/>: the ingest's required writes alone: rows the run just stored (Agreements' ledger rows and Quality's fact rows, as many of those a
-/// conversation as the run wrote) COPYed again, under new ids, into copies of the two tables with their indexes, by as many connections as
-/// the ingest had clients, 500 conversations a transaction. No HTTP, no bus, no service code: its rate over the COPY baseline is the most
-/// the ingest ratio can reach on this machine, however lean the services get. The copies are dropped afterwards.</para>
-/// <para><see cref="ServiceWork"/>: the services' own work on each conversation, called in this process on one thread with nothing else
-/// running in it: what no framework, garbage collector or other process adds.</para>
+/// <para><see cref="StorageFloor"/>: the ingest's required writes alone. Rows the run just stored (Agreements' ledger rows and Quality's
+/// fact rows, as many of those a conversation as the run wrote) are COPYed again, under new ids, into copies of the two tables with their
+/// indexes, by as many connections as the ingest had clients, a request's worth of conversations a transaction. No HTTP, no bus, no
+/// service code: its rate over the COPY baseline is the most the ingest ratio can reach on this machine, however lean the services get.
+/// The copies are dropped afterwards.</para>
+/// <para><see cref="ServiceWork"/>: the services' own work on each conversation, called in this process on one thread: what no
+/// framework, network hop or other process adds.</para>
 /// </summary>
 static class IngestCeiling
 {
-    private const int Batch = 500;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(3);
 
-    public sealed record Result(double Rate, double FactsPerConversation, double PostgresMicros, double WriterMicros);
+    /// <param name="PostgresMicros">PostgreSQL's CPU a conversation, less what it spent as fast before the floor's first write (autovacuum
+    /// and checkpoints catching up on the load).</param>
+    public sealed record Result(double Rate, double FactsPerConversation, double PostgresMicros, double PostgresIdleCores, double WriterMicros);
 
-    public static async Task<Result?> StorageFloor(string postgres, string[] storeIds, int clients, TimeSpan measured)
+    public static async Task<Result?> StorageFloor(string postgres, string[] storeIds, int clients, int conversationsPerTransaction,
+        TimeSpan measured)
     {
         await using var data = NpgsqlDataSource.Create(postgres);
         var ledger = await Sample(data, "SELECT * FROM agreements.conversations WHERE store_id = ANY($1) LIMIT 8000", storeIds);
         var facts = await Sample(data, "SELECT * FROM quality.agent_conversations WHERE store_id = ANY($1) LIMIT 9000", storeIds);
-        if (ledger.Rows.Count < Batch || facts.Rows.Count == 0) return null;
+        if (ledger.Rows.Count < conversationsPerTransaction || facts.Rows.Count == 0) return null;
         double factsPerConversation;
         await using (var counts = data.CreateCommand("SELECT (SELECT count(*) FROM quality.agent_conversations WHERE store_id = ANY($1))::float8 / " +
                                                      "(SELECT count(*) FROM agreements.conversations WHERE store_id = ANY($1))"))
@@ -37,14 +41,21 @@ static class IngestCeiling
             counts.Parameters.Add(new() { Value = storeIds });
             factsPerConversation = (double)(await counts.ExecuteScalarAsync())!;
         }
-        var factRows = (int)Math.Round(Batch * factsPerConversation);
-        await Execute(data, """
-            DROP SCHEMA IF EXISTS bench_floor CASCADE; CREATE SCHEMA bench_floor;
-            CREATE TABLE bench_floor.conversations (LIKE agreements.conversations INCLUDING ALL);
-            CREATE TABLE bench_floor.agent_conversations (LIKE quality.agent_conversations INCLUDING ALL);
-            """);
+        var factRows = (int)Math.Round(conversationsPerTransaction * factsPerConversation);
         try
         {
+            // The ledger's body has no statistics (see ConversationLedger): LIKE does not copy that, and ANALYZE of a growing copy would sort
+            // sampled jsonb bodies the real table never sorts.
+            await Execute(data, """
+                DROP SCHEMA IF EXISTS bench_floor CASCADE; CREATE SCHEMA bench_floor;
+                CREATE TABLE bench_floor.conversations (LIKE agreements.conversations INCLUDING ALL);
+                ALTER TABLE bench_floor.conversations ALTER COLUMN body SET STATISTICS 0;
+                CREATE TABLE bench_floor.agent_conversations (LIKE quality.agent_conversations INCLUDING ALL);
+                """);
+            var idleBefore = MachineCpu.Snapshot();
+            await Task.Delay(Idle);
+            var idleCores = MachineCpu.Between(idleBefore, MachineCpu.Snapshot(), Idle).Where(p => p.Part == "PostgreSQL").Sum(p => p.Cores);
+
             long written = 0;
             var measuring = false;
             var stop = DateTime.UtcNow + WarmUp + measured;
@@ -58,25 +69,26 @@ static class IngestCeiling
             await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
             {
                 var random = new Random(c);
-                for (var n = 0; DateTime.UtcNow < stop; n += Batch)
+                for (var n = 0; DateTime.UtcNow < stop; n += conversationsPerTransaction)
                 {
-                    var first = random.Next(ledger.Rows.Count - Batch);
-                    var ids = Enumerable.Range(0, Batch).Select(i => $"floor-{c:D2}-{n + i:D8}").ToArray();
+                    var first = random.Next(ledger.Rows.Count - conversationsPerTransaction);
+                    var ids = Enumerable.Range(0, conversationsPerTransaction).Select(i => $"floor-{c:D2}-{n + i:D8}").ToArray();
                     await using var connection = await data.OpenConnectionAsync();
                     await using var transaction = await connection.BeginTransactionAsync();
-                    await Copy(connection, "conversations", ledger, Enumerable.Range(0, Batch).Select(i => (first + i, ids[i], (string?)null)));
-                    // A conversation's second agent gets a row of its own: a different agent id under the same conversation id.
+                    await Copy(connection, "conversations", ledger, ids.Select((id, i) => (first + i, id, false)));
+                    // Rows past one a conversation are its second agents': the sampled row's agent, marked, under the same conversation id.
                     await Copy(connection, "agent_conversations", facts, Enumerable.Range(0, factRows)
-                        .Select(k => ((first + k) % facts.Rows.Count, ids[k % Batch], k < Batch ? null : $"floor-agent-{k / Batch}")));
+                        .Select(k => ((first + k) % facts.Rows.Count, ids[k % ids.Length], k >= ids.Length)));
                     await transaction.CommitAsync();
-                    if (measuring) Interlocked.Add(ref written, Batch);
+                    if (measuring) Interlocked.Add(ref written, conversationsPerTransaction);
                 }
             }));
             clock.Stop();
             var cpu = MachineCpu.Between(cpuBefore, MachineCpu.Snapshot(), clock.Elapsed);
             var rate = written / clock.Elapsed.TotalSeconds;
-            double Micros(string part) => cpu.Where(p => p.Part == part).Sum(p => p.Cores) / rate * 1e6;
-            return new Result(rate, factsPerConversation, Micros("PostgreSQL"), Micros(MachineCpu.Benchmark));
+            double Cores(string part) => cpu.Where(p => p.Part == part).Sum(p => p.Cores);
+            return new Result(rate, factsPerConversation, Math.Max(0, Cores("PostgreSQL") - idleCores) / rate * 1e6, idleCores,
+                Cores(MachineCpu.Benchmark) / rate * 1e6);
         }
         finally
         {
@@ -84,16 +96,20 @@ static class IngestCeiling
         }
     }
 
-    public sealed record Work(double Parse, double Validate, double Measure, double LedgerBody, double Message, double QualityRead, double QualityDecide)
+    /// <param name="Message">Building the conversation's part of the integration message and serializing it twice, as Agreements does:
+    /// into its outbox row and onto the bus (the bus's options differ from the ledger's only in writing nulls).</param>
+    /// <param name="Arrivals">Staffing's 5-minute arrival slots of the request, computed by Agreements.</param>
+    public sealed record Work(double Parse, double Validate, double Measure, double LedgerBody, double Message, double Arrivals,
+        double QualityRead, double QualityDecide)
     {
-        public double Total => Parse + Validate + Measure + LedgerBody + Message + QualityRead + QualityDecide;
+        public double Total => Parse + Validate + Measure + LedgerBody + Message + Arrivals + QualityRead + QualityDecide;
     }
 
     /// <summary>
     /// µs a conversation of what Agreements and Quality must do with it, on the benchmark's own request bodies: Agreements reads the
-    /// request, validates and measures each conversation (under the bench stores' calendar), serializes its ledger body and the
-    /// conversation's part of the message; Quality reads the message and decides each (conversation, agent) for QC. The fastest of
-    /// five rounds after 3 s of warm-up.
+    /// request, validates and measures each conversation (under the bench stores' calendar), serializes its ledger body, its part of
+    /// the message and the arrival slots; Quality reads the message and decides each (conversation, agent) for QC (no inspectors to
+    /// assign). Each step's fastest of five rounds, after 3 s of warm-up; this process's own garbage collections fall inside the steps.
     /// </summary>
     public static Work ServiceWork(string[] templates)
     {
@@ -102,14 +118,14 @@ static class IngestCeiling
             ServiceCalendar.EveryDay, [], [], ServiceCalendar.DefaultSlowThresholdSeconds);
         var store = new Store("store:work", "work", "work", "tmall", calendar.TimeZone, DateTimeOffset.UnixEpoch,
             [new CalendarVersion(DateTimeOffset.UnixEpoch, calendar)], 1);
-        var messageJson = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var json = ConversationLedger.Json;
         var conversations = bodies.Sum(b => JsonSerializer.Deserialize<IngestRequest>(b, IngestJson.Options)!.Conversations!.Count);
-        var best = new double[7];
+        var best = new double[8];
         Array.Fill(best, double.MaxValue);
         var warming = Stopwatch.StartNew();
         for (var measured = 0; measured < 5;)
         {
-            var spent = new double[7];
+            var spent = new double[8];
             foreach (var body in bodies)
             {
                 var clock = Stopwatch.StartNew();
@@ -122,27 +138,31 @@ static class IngestCeiling
                 var rows = valid.Select(c => IngestionModule.Measure(store, null, c, null)).ToList();
                 spent[2] += clock.Elapsed.TotalMicroseconds;
                 clock.Restart();
-                foreach (var c in valid) JsonSerializer.SerializeToUtf8Bytes(c, ConversationLedger.Json);
+                foreach (var c in valid) JsonSerializer.SerializeToUtf8Bytes(c, json);
                 spent[3] += clock.Elapsed.TotalMicroseconds;
                 clock.Restart();
-                var message = JsonSerializer.SerializeToUtf8Bytes(
-                    new Vendor.Contracts.ConversationsRecordedV2("work", [.. rows.Select(r => IngestionModule.Recorded("work", r))]), messageJson);
+                var recorded = new Vendor.Contracts.ConversationsRecordedV2("work", [.. rows.Select(r => IngestionModule.Recorded("work", r))]);
+                JsonSerializer.SerializeToUtf8Bytes(recorded, json);
+                var message = JsonSerializer.SerializeToUtf8Bytes(recorded, json);
                 spent[4] += clock.Elapsed.TotalMicroseconds;
                 clock.Restart();
-                var read = JsonSerializer.Deserialize<Vendor.Contracts.ConversationsRecordedV2>(message, messageJson)!;
+                JsonSerializer.SerializeToUtf8Bytes(new Vendor.Contracts.ConversationArrivals("work", IngestionModule.ArrivalSlots(rows)), json);
                 spent[5] += clock.Elapsed.TotalMicroseconds;
+                clock.Restart();
+                var read = JsonSerializer.Deserialize<Vendor.Contracts.ConversationsRecordedV2>(message, json)!;
+                spent[6] += clock.Elapsed.TotalMicroseconds;
                 clock.Restart();
                 foreach (var c in read.Conversations)
                     foreach (var agentId in c.AgentIds.Distinct())
                         Sampling.Decide(SamplingPolicy.Default, c, agentId);
-                spent[6] += clock.Elapsed.TotalMicroseconds;
+                spent[7] += clock.Elapsed.TotalMicroseconds;
             }
             // Rounds in the first 3 s warm up: the JIT compiles the hot methods' final tier in the background, after ~30 calls and a delay.
             if (warming.Elapsed < TimeSpan.FromSeconds(3)) continue;
             measured++;
             for (var i = 0; i < best.Length; i++) best[i] = Math.Min(best[i], spent[i] / conversations);
         }
-        return new Work(best[0], best[1], best[2], best[3], best[4], best[5], best[6]);
+        return new Work(best[0], best[1], best[2], best[3], best[4], best[5], best[6], best[7]);
     }
 
     private static async Task<(string[] Columns, NpgsqlDbType[] Types, List<object?[]> Rows)> Sample(NpgsqlDataSource data, string sql, string[] storeIds)
@@ -172,19 +192,19 @@ static class IngestCeiling
     }
 
     private static async Task Copy(NpgsqlConnection connection, string table, (string[] Columns, NpgsqlDbType[] Types, List<object?[]> Rows) sample,
-        IEnumerable<(int Row, string ConversationId, string? AgentId)> rows)
+        IEnumerable<(int Row, string ConversationId, bool SecondAgent)> rows)
     {
         var idColumn = Array.IndexOf(sample.Columns, "conversation_id");
         var agentColumn = Array.IndexOf(sample.Columns, "agent_id");
         await using var import = await connection.BeginBinaryImportAsync(
             $"COPY bench_floor.{table} ({string.Join(", ", sample.Columns)}) FROM STDIN (FORMAT BINARY)");
-        foreach (var (row, conversationId, agentId) in rows)
+        foreach (var (row, conversationId, secondAgent) in rows)
         {
             await import.StartRowAsync();
             var values = sample.Rows[row];
             for (var i = 0; i < values.Length; i++)
             {
-                var value = i == idColumn ? conversationId : i == agentColumn && agentId is not null ? agentId : values[i];
+                var value = i == idColumn ? conversationId : i == agentColumn && secondAgent ? $"{values[i]}-second" : values[i];
                 // Typed writes, as the services' writers make them (a boxed value costs Npgsql a converter lookup per field).
                 var write = value switch
                 {
