@@ -27,6 +27,44 @@ static class IngestCeiling
     /// and checkpoints catching up on the load).</param>
     public sealed record Result(double Rate, double FactsPerConversation, double PostgresMicros, double PostgresIdleCores, double WriterMicros);
 
+    /// <summary>
+    /// The floor and the ceiling after an ingest load, printed and as rows beside the ingest's own. A failure costs these rows (an error
+    /// row instead), not the ingest's.
+    /// </summary>
+    /// <param name="cpu">Cores each part of the platform used during the ingest's measured window, at <paramref name="rate"/> conversations/s.</param>
+    public static async Task<IReadOnlyList<BenchRow>> Rows(Options o, string[] storeIds, IReadOnlyList<(string Part, double Cores)> cpu,
+        double rate, double baseline, Work work, string copy)
+    {
+        try
+        {
+            if (await StorageFloor(o.Postgres, storeIds, o.Clients, o.Batch, TimeSpan.FromSeconds(Math.Min(o.Seconds, 20))) is not { } floor) return [];
+            var writes = $"{floor.Rate:N0} conversations/s; PostgreSQL {floor.PostgresMicros:N1} µs + the writer {floor.WriterMicros:N1} µs of CPU a conversation";
+            Console.WriteLine($"storage floor, the run's ledger rows and Quality's fact rows ({floor.FactsPerConversation:F2} a conversation) COPYed again by " +
+                              $"{o.Clients} connections, nothing else: {writes} (PostgreSQL's {floor.PostgresIdleCores:F2} cores before it began left out); " +
+                              $"RATIO floor/baseline = {floor.Rate / baseline:F3}");
+            // The floor plus the least the rest can cost: the services' own work as measured in process, the gateway and RabbitMQ hops and
+            // Staffing as they cost during the ingest; every core busy with nothing else.
+            var gatewayBusStaffingMicros = cpu.Where(p => p.Part is "gateway" or "RabbitMQ" or "Staffing").Sum(p => p.Cores) / rate * 1e6;
+            var least = floor.PostgresMicros + floor.WriterMicros + work.Total + gatewayBusStaffingMicros;
+            var ceiling = Environment.ProcessorCount * 1e6 / least;
+            Console.WriteLine($"ceiling: storage {floor.PostgresMicros + floor.WriterMicros:F1} + the services' own work {work.Total:F1} + gateway, RabbitMQ " +
+                              $"and Staffing {gatewayBusStaffingMicros:F1} = {least:F1} µs a conversation; {Environment.ProcessorCount} cores allow {ceiling:N0}/s = " +
+                              $"{ceiling / baseline:F3} of the baseline (the ingest spent {cpu.Sum(p => p.Cores) / rate * 1e6:F0} µs)");
+            return
+            [
+                new("ingest", $"storage floor: the ledger and Quality's fact rows alone, COPYed by {o.Clients} connections (no HTTP, bus or service code)",
+                    "— (a bound on the ratio)", writes, copy, $"{floor.Rate / baseline:F2}", null),
+                new("ingest", "ceiling: the storage floor + the services' own work in process + gateway, RabbitMQ and Staffing as measured, every core busy",
+                    "— (the ceiling of the ratio)", $"{least:F1} µs a conversation = {ceiling:N0} conversations/s", copy, $"{ceiling / baseline:F2}", null),
+            ];
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+            Console.Error.WriteLine($"storage floor: {e.Message}");
+            return [new("ingest", "storage floor and ceiling", "—", "not measured", copy, "—", null, e.Message)];
+        }
+    }
+
     public static async Task<Result?> StorageFloor(string postgres, string[] storeIds, int clients, int conversationsPerTransaction,
         TimeSpan measured)
     {

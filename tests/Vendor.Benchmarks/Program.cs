@@ -226,42 +226,16 @@ static class IngestBench
         var error = rejected > 0 ? $"{rejected:N0} conversations rejected" : null;
         // The next benchmark should not start while Staffing and Quality still consume this run's conversations.
         await Http.Drain(o, stores.Select(s => s.Id).ToArray());
-        List<BenchRow> rows =
+        // What the ratio could reach at most: the run's own rows written again by COPY alone, and the least the rest can add.
+        IReadOnlyList<BenchRow> bounds = cpu.Count > 0 && rate > 0
+            ? await IngestCeiling.Rows(o, [.. stores.Select(s => s.Id)], cpu, rate, baseline, work, copy)
+            : [];
+        return
         [
             new("ingest", figure, "≥ 5,000 conversations/s", measured, copy, $"{rate / baseline:F2}", rate >= 5_000, error),
             new("ingest", "ingest rate / COPY rate", "≥ 0.3", $"{rate / baseline:F2}", copy, $"{rate / baseline:F2}", rate / baseline >= 0.3, error),
+            .. bounds,
         ];
-        // What the ratio could reach at most: the run's own rows, written again by COPY alone, and the least the rest can add. Their
-        // failure costs their rows, not the ingest's.
-        try
-        {
-            if (cpu.Count > 0 && rate > 0 && await IngestCeiling.StorageFloor(o.Postgres, [.. stores.Select(s => s.Id)], o.Clients, o.Batch,
-                    TimeSpan.FromSeconds(Math.Min(o.Seconds, 20))) is { } floor)
-            {
-                var writes = $"{floor.Rate:N0} conversations/s; PostgreSQL {floor.PostgresMicros:N1} µs + the writer {floor.WriterMicros:N1} µs of CPU a conversation";
-                Console.WriteLine($"storage floor, the run's ledger rows and Quality's fact rows ({floor.FactsPerConversation:F2} a conversation) COPYed again by " +
-                                  $"{o.Clients} connections, nothing else: {writes} (PostgreSQL's {floor.PostgresIdleCores:F2} cores before it began left out); " +
-                                  $"RATIO floor/baseline = {floor.Rate / baseline:F3}");
-                rows.Add(new("ingest", $"storage floor: the ledger and Quality's fact rows alone, COPYed by {o.Clients} connections (no HTTP, bus or service code)",
-                    "— (a bound on the ratio)", writes, copy, $"{floor.Rate / baseline:F2}", null));
-                // The floor plus the least the rest can cost: the services' own work as measured in process, the gateway and RabbitMQ hops and
-                // Staffing as they cost during the ingest; every core busy with nothing else.
-                var gatewayBusStaffingMicros = cpu.Where(p => p.Part is "gateway" or "RabbitMQ" or "Staffing").Sum(p => p.Cores) / rate * 1e6;
-                var least = floor.PostgresMicros + floor.WriterMicros + work.Total + gatewayBusStaffingMicros;
-                var ceiling = Environment.ProcessorCount * 1e6 / least;
-                Console.WriteLine($"ceiling: storage {floor.PostgresMicros + floor.WriterMicros:F1} + the services' own work {work.Total:F1} + gateway, RabbitMQ " +
-                                  $"and Staffing {gatewayBusStaffingMicros:F1} = {least:F1} µs a conversation; {Environment.ProcessorCount} cores allow {ceiling:N0}/s = " +
-                                  $"{ceiling / baseline:F3} of the baseline (the ingest spent {cpu.Sum(p => p.Cores) / rate * 1e6:F0} µs)");
-                rows.Add(new("ingest", "ceiling: the storage floor + the services' own work in process + gateway, RabbitMQ and Staffing as measured, every core busy",
-                    "— (the ceiling of the ratio)", $"{least:F1} µs a conversation = {ceiling:N0} conversations/s", copy, $"{ceiling / baseline:F2}", null));
-            }
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
-        {
-            Console.Error.WriteLine($"storage floor: {e.Message}");
-            rows.Add(new("ingest", "storage floor and ceiling", "—", "not measured", copy, "—", null, e.Message));
-        }
-        return rows;
     }
 
     /// <summary>The same conversations (store, id, start, JSON body) written with binary COPY into a plain table.</summary>
